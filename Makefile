@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app
+
+.PHONY: run test deps system-deps db demo bench clean
+
+run: deps db demo  ## venv, install, database, demo data, serve on http://127.0.0.1:5000
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: deps  ## the whole test suite (SQLite, and PostgreSQL when it is reachable)
+	$(BIN)/python -m pytest
+
+deps: system-deps $(VENV)/.installed
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	# Installed as a package so the `docservice` entry points (document types) are registered.
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+db: deps  ## create or migrate the database (instance/docservice.db unless DATABASE_URL is set)
+	$(BIN)/flask db upgrade
+
+demo: db  ## load the demo faculty on first start
+	$(BIN)/flask demo load --if-empty
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,239 @@
+"""Command line: ``flask journal …``, ``flask users …``, ``flask demo load``, ``flask monitoring …``.
+
+Commands act as the system (the server's operator) unless ``--as LOGIN`` names a user,
+in which case that user's permissions apply and the audit trail records them.
+Errors are printed in ``DOCSERVICE_LANG`` (kk, ru or en; ru by default).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .errors import DomainError
+
+journal_cli = AppGroup("journal", help="Journals: import, results, closing, deadlines.")
+users_cli = AppGroup("users", help="Accounts: create, passwords, API tokens.")
+demo_cli = AppGroup("demo", help="Demo data.")
+monitoring_cli = AppGroup("monitoring", help="Reopen statistics and disciplinary levels.")
+
+
+def _lang() -> str:
+    return os.environ.get("DOCSERVICE_LANG", "ru")
+
+
+def domain_errors(fn):
+    """Print a DomainError in the user's language and exit with status 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as err:
+            raise click.ClickException(err.message(_lang())) from None
+    return wrapper
+
+
+def _actor(login: str | None):
+    from .journals import find_user
+
+    return find_user(login) if login else None
+
+
+as_option = click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (their permissions apply).")
+
+
+@journal_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and show what would change; store nothing.")
+@as_option
+@domain_errors
+def import_command(path, dry_run, as_login):
+    """Import a docservice-dataset/1 file (.json or .xlsx), all or nothing."""
+    from .importer import import_file
+
+    summary = import_file(_actor(as_login), path, dry_run=dry_run)
+    click.echo(json.dumps({"dry_run": dry_run, **summary.as_dict()}, ensure_ascii=False, indent=1))
+
+
+@journal_cli.command("convert")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target", type=click.Path(dir_okay=False))
+@domain_errors
+def convert_command(source, target):
+    """Convert a dataset between JSON and XLSX (by the files' extensions)."""
+    from .dataset_xlsx import write_workbook
+    from .importer import read_dataset
+
+    data, _ = read_dataset(source)
+    if Path(target).suffix.lower() == ".xlsx":
+        write_workbook(data, target)
+    else:
+        Path(target).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(target)
+
+
+@journal_cli.command("results")
+@click.argument("journal_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per student.")
+@domain_errors
+def results_command(journal_id, as_json):
+    """Students' ТК, РК1, РК2, РД, exam, final, letter and GPA points in a journal."""
+    from .journals import find_journal
+    from .results import results_json
+
+    rows = results_json(find_journal(journal_id))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['student_id']:<10} {r['full_name']:<40} РД {_num(r['rd']):>6}  "
+                   f"экз {_num(r['exam']):>4}  итог {_num(r['final']):>4}  {r['letter'] or '':<3} {r['status']}")
+
+
+def _num(x) -> str:
+    return "—" if x is None else f"{x:g}"
+
+
+@journal_cli.command("close")
+@click.argument("journal_id")
+@as_option
+@domain_errors
+def close_command(journal_id, as_login):
+    """Close a journal (the vedomost is formed from it)."""
+    from .journals import close_journal, find_journal
+
+    journal = close_journal(_actor(as_login), find_journal(journal_id))
+    click.echo(f"{journal.code}: {journal.state}{' (late)' if journal.closed_late else ''}")
+
+
+@journal_cli.command("lock-overdue")
+@domain_errors
+def lock_overdue_command():
+    """Lock every open journal whose closing deadline has passed (run daily)."""
+    from .journals import lock_overdue
+
+    for code in lock_overdue():
+        click.echo(code)
+
+
+@journal_cli.command("deadline")
+@click.argument("journal_id")
+@click.argument("deadline", required=False)
+@as_option
+@domain_errors
+def deadline_command(journal_id, deadline, as_login):
+    """Set a journal's closing deadline (YYYY-MM-DD); without a date, back to the period's rule."""
+    from .journals import find_journal, set_deadline
+
+    day = date.fromisoformat(deadline) if deadline else None
+    journal = set_deadline(_actor(as_login), find_journal(journal_id), day)
+    click.echo(f"{journal.code}: {journal.deadline.isoformat()} ({journal.state})")
+
+
+@journal_cli.command("history")
+@click.argument("journal_id")
+@domain_errors
+def history_command(journal_id):
+    """The audit trail of a journal's marks: when, who, student, column, old → new, grant."""
+    from .journals import find_journal, history
+
+    for h in history(find_journal(journal_id)):
+        who = h.changed_by.login if h.changed_by else "system"
+        click.echo(f"{h.changed_at:%Y-%m-%d %H:%M} {who:<14} {h.student.record_book} {h.column:<10} "
+                   f"{h.old_value or '∅'} → {h.new_value or '∅'}  via {h.via}"
+                   f"{f'  grant #{h.grant_id}' if h.grant_id else ''}")
+
+
+@users_cli.command("create")
+@click.argument("login")
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", "roles", multiple=True, required=True, help="A role (repeatable).")
+@click.option("--email")
+@click.option("--password", help="Set this password instead of a one-time one.")
+@as_option
+@domain_errors
+def create_user_command(login, full_name, roles, email, password, as_login):
+    """Create an account; prints the one-time password (changed at first login)."""
+    from .users import create_user
+
+    user, secret = create_user(_actor(as_login), login, full_name, roles, password=password, email=email)
+    click.echo(f"{user.login}\t{secret if password is None else '(password set)'}")
+
+
+@users_cli.command("password")
+@click.argument("login")
+@domain_errors
+def reset_password_command(login):
+    """Give the user a new one-time password (prints it)."""
+    from werkzeug.security import generate_password_hash
+
+    from .journals import find_user
+    from .models import db
+    from .users import one_time_password
+
+    user, secret = find_user(login), one_time_password()
+    user.password_hash, user.must_change_password = generate_password_hash(secret), True
+    db.session.commit()
+    click.echo(f"{user.login}\t{secret}")
+
+
+@users_cli.command("token")
+@click.argument("login")
+@click.option("--label", help="What the token is for.")
+@domain_errors
+def token_command(login, label):
+    """Issue an API token for a user (prints it once)."""
+    from .journals import find_user
+    from .users import issue_token
+
+    click.echo(issue_token(find_user(login), label))
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the store holds no journals yet.")
+@domain_errors
+def demo_load_command(if_empty):
+    """Load the demo faculty (and the sample nomenclature); demo users get the demo password."""
+    from sqlalchemy import func, select
+    from werkzeug.security import generate_password_hash
+
+    from .demo import DEMO_PASSWORD, build_demo_dataset
+    from .importer import import_dataset
+    from .models import Journal, User, db
+
+    if if_empty and db.session.scalar(select(func.count(Journal.id))):
+        click.echo("demo data already loaded")
+        return
+    data = build_demo_dataset()
+    summary = import_dataset(None, data)
+    hashed = generate_password_hash(DEMO_PASSWORD)
+    logins = [s["login"] for s in data["staff"]]
+    for user in db.session.scalars(select(User).where(User.login.in_(logins))):
+        user.password_hash, user.must_change_password = hashed, False
+    db.session.commit()
+    click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    click.echo(f"demo users: {', '.join(logins[:6])}, … — password {DEMO_PASSWORD}")
+
+
+@monitoring_cli.command("report")
+@click.option("--year", required=True, help="Academic year, e.g. 2026-2027.")
+@domain_errors
+def monitoring_command(year):
+    """Reopenings per teacher and department with disciplinary levels, as JSON."""
+    from .monitoring import department_lines, teacher_lines
+
+    click.echo(json.dumps({"teachers": [asdict(t) for t in teacher_lines(year)],
+                           "departments": [asdict(d) for d in department_lines(year)]},
+                          ensure_ascii=False, indent=1))
+
+
+def register_cli(app: Flask) -> None:
+    for group in (journal_cli, users_cli, demo_cli, monitoring_cli):
+        app.cli.add_command(group)

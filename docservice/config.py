@@ -1,0 +1,27 @@
+"""Default configuration. Layers: these defaults → ``instance/config.py`` → ``DOCSERVICE_*``
+environment variables (and ``DATABASE_URL``) → the mapping a test passes to ``create_app``."""
+from __future__ import annotations
+
+from .grading import DEFAULT_SCALE, DEFAULT_SCHEME
+
+# Local time of the university: deadlines end at midnight in Almaty.
+TIMEZONE = "Asia/Almaty"
+
+# Grading policy (SPEC §3) as data.
+ASSESSMENT_SCALE = DEFAULT_SCALE
+ASSESSMENT_SCHEME = DEFAULT_SCHEME
+FX_POINTS = 0.5
+
+# Journal lifecycle (SPEC §4).
+CLOSE_WITHIN_DAYS = 3          # a journal closes no later than 3 days after the final control
+REOPEN_STEP_DAYS = 2           # each step of the reopen chain has 2 days
+SHORT_DISCIPLINE_DAYS = 5      # ≤ 5 days: current-control marks every day (KK 15)
+
+# Monitoring (KK 20, RU 17): the level for a count of reopenings in an academic year.
+# Each list is (minimum count, level), highest first.
+DISCIPLINE_TEACHER = [(4, "reprimand"), (2, "warning"), (1, "verbal_remark")]
+DISCIPLINE_DEPARTMENT = [(6, "reprimand"), (3, "warning"), (1, "verbal_remark")]
+MEMO_THRESHOLD = 3             # more than this many grade-changing errors → memo to the vice-rector
+
+PASSWORD_MIN_LENGTH = 8
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -1,0 +1,68 @@
+"""Domain errors: a stable code plus parameters, told to the user in kk, ru or en.
+
+Services raise these; the web, API and CLI boundaries render ``err.message(lang)``.
+Nothing is written when one is raised inside a service transaction.
+"""
+from __future__ import annotations
+
+from .messages import MESSAGES, LANGUAGES
+
+
+class DomainError(Exception):
+    """A refusal the user can understand and act on."""
+
+    status = 400
+
+    def __init__(self, code: str, **params):
+        if code not in MESSAGES:
+            raise KeyError(f"no message for error code {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "ru") -> str:
+        texts = MESSAGES[self.code]
+        return texts.get(lang if lang in LANGUAGES else "ru").format(**self.params)
+
+    def to_dict(self, lang: str = "ru") -> dict:
+        return {"code": self.code, "message": self.message(lang), **_plain(self.params)}
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    """Bad input: HTTP 422. ``field`` names the offending field when there is one."""
+
+    status = 422
+
+    def __init__(self, code: str, field: str | None = None, **params):
+        self.field = field
+        super().__init__(code, **params)
+
+
+class DatasetError(Invalid):
+    """A row of an imported dataset is wrong; ``where`` says which (sheet/row or JSON path)."""
+
+    def __init__(self, code: str, where: str, field: str | None = None, **params):
+        self.where = where
+        super().__init__(code, field=field, where=where, **params)
+
+    def message(self, lang: str = "ru") -> str:
+        where = MESSAGES["where"][lang if lang in LANGUAGES else "ru"].format(where=self.where)
+        detail = MESSAGES[self.code][lang if lang in LANGUAGES else "ru"].format(**self.params)
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}{field}: {detail}"
+
+
+def _plain(params: dict) -> dict:
+    return {k: v if isinstance(v, (int, float, str, bool, type(None))) else str(v) for k, v in params.items()}

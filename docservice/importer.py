@@ -1,0 +1,368 @@
+"""Import of a ``docservice-dataset/1`` file (JSON or XLSX) into the store — all or nothing.
+
+Three passes: the schema (types, required keys), the references between records, then
+the writes in one transaction. Any error names the record (JSON path, or sheet and row
+for a workbook) and the field, and leaves the store as it was. Records are matched by
+their natural keys (codes, logins, record-book numbers), so importing a corrected file
+again updates what changed.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from . import policy
+from .cells import cell_text, parse_cell
+from .clock import now as clock_now
+from .dataset_schema import FORMAT, DatasetSchema
+from .errors import DatasetError, DomainError
+from .journals import cell_of, write_cell
+from .models import (
+    EXAM, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher, Lesson,
+    Mark, Period, Program, School, Setting, Student, User, db,
+)
+from .users import set_roles
+
+
+@dataclass
+class ImportSummary:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    marks_changed: int = 0
+
+    def count(self, kind: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "marks_changed": self.marks_changed}
+
+
+def read_dataset(path: str | Path) -> tuple[dict, dict]:
+    """Load a dataset file; returns ``(data, origins)`` where origins map JSON paths to
+    human locations (``students, row 7`` for a workbook)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .dataset_xlsx import read_workbook
+
+        return read_workbook(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DatasetError("dataset_unreadable", where=path.name, detail=str(exc)) from None
+
+
+def import_file(actor: User | None, path: str | Path, dry_run: bool = False) -> ImportSummary:
+    data, origins = read_dataset(path)
+    return import_dataset(actor, data, origins, dry_run=dry_run)
+
+
+def import_dataset(actor: User | None, data: dict, origins: dict | None = None,
+                   dry_run: bool = False) -> ImportSummary:
+    """Validate and store ``data``. With ``dry_run`` everything is checked and counted, then
+    rolled back: the preview of what an import would change."""
+    policy.require(actor, "dataset.import")
+    origins = origins or {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise DatasetError("dataset_format", where="format", found=found)
+    try:
+        clean = DatasetSchema().load(data)
+    except ValidationError as exc:
+        raise _first_error(exc.messages, data, origins) from None
+    _check_references(clean, origins)
+    try:
+        summary = _Writer(actor, clean, origins).run()
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return summary
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- errors --------------------------------------------------------------------------
+
+def _where(path: str, origins: dict) -> str:
+    """The most precise human location known for a JSON path."""
+    probe = path
+    while probe:
+        if probe in origins:
+            return origins[probe]
+        probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+    return path
+
+
+def _first_error(messages, data, origins, path: str = "") -> DatasetError:
+    """Turn marshmallow's nested error dict into one DatasetError naming record and field."""
+    key, value = next(iter(messages.items()))
+    if isinstance(value, dict):
+        sub = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+        return _first_error(value, _get(data, key), origins, sub)
+    text = value[0] if isinstance(value, list) else str(value)
+    record = path or key
+    if text.startswith("Missing data"):
+        return DatasetError("field_required", where=_where(record, origins), field=str(key))
+    bad = _get(data, key)
+    return DatasetError("field_invalid", where=_where(record, origins), field=str(key),
+                        detail=repr(bad) if bad is not None else text)
+
+
+def _get(node, key):
+    try:
+        return node[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _check_references(d: dict, origins: dict) -> None:
+    def unique(collection: str, key: str):
+        seen = set()
+        for i, row in enumerate(d[collection]):
+            if row[key] in seen:
+                raise DatasetError("duplicate_key", where=_where(f"{collection}[{i}]", origins),
+                                   field=key, key=row[key])
+            seen.add(row[key])
+        return seen
+
+    def ref(collection: str, i: int, fld: str, value, known: set, what: str, nullable=False):
+        if value is None and nullable:
+            return
+        if value not in known:
+            raise DatasetError("reference_unknown", where=_where(f"{collection}[{i}]", origins),
+                               field=fld, what=what, key=value)
+
+    schools, depts = unique("schools", "code"), unique("departments", "code")
+    programs, logins = unique("programs", "code"), unique("staff", "login")
+    groups, students = unique("groups", "code"), unique("students", "id")
+    items, journals = unique("curriculum", "code"), unique("journals", "id")
+    for i, s in enumerate(d["schools"]):
+        ref("schools", i, "dean", s["dean"], logins, "staff", nullable=True)
+    for i, dep in enumerate(d["departments"]):
+        ref("departments", i, "school", dep["school"], schools, "school")
+        ref("departments", i, "head", dep["head"], logins, "staff", nullable=True)
+    for i, p in enumerate(d["programs"]):
+        ref("programs", i, "school", p["school"], schools, "school")
+    for i, u in enumerate(d["staff"]):
+        ref("staff", i, "department", u["department"], depts, "department", nullable=True)
+        ref("staff", i, "school", u["school"], schools, "school", nullable=True)
+    for i, g in enumerate(d["groups"]):
+        ref("groups", i, "program", g["program"], programs, "program")
+    for i, s in enumerate(d["students"]):
+        ref("students", i, "group", s["group"], groups, "group")
+    parts: dict[str, dict] = {}
+    part_codes: set = set()
+    for i, item in enumerate(d["curriculum"]):
+        ref("curriculum", i, "department", item["department"], depts, "department")
+        ref("curriculum", i, "program", item["program"], programs, "program")
+        sub = item["blocks"] if item["kind"] == "integrated" else item["parts"]
+        key = "blocks" if item["kind"] == "integrated" else "parts"
+        if item["kind"] != "discipline" and not sub:
+            raise DatasetError("field_required", where=_where(f"curriculum[{i}]", origins), field=key)
+        for k, part in enumerate(sub):
+            where = f"curriculum[{i}].{key}[{k}]"
+            if part["code"] in part_codes:
+                raise DatasetError("duplicate_key", where=_where(where, origins), field="code", key=part["code"])
+            part_codes.add(part["code"])
+            ref(f"curriculum[{i}].{key}", k, "department", part["department"], depts, "department")
+            if item["kind"] == "module" and not part.get("credits"):
+                raise DatasetError("field_required", where=_where(where, origins), field="credits")
+        parts[item["code"]] = {p["code"]: (pos, len(sub)) for pos, p in enumerate(sub)}
+    journal_cols: dict[str, set] = {}
+    journal_group: dict[str, str] = {}
+    kinds = {item["code"]: item["kind"] for item in d["curriculum"]}
+    for i, j in enumerate(d["journals"]):
+        ref("journals", i, "curriculum_item", j["curriculum_item"], items, "curriculum item")
+        ref("journals", i, "group", j["group"], groups, "group")
+        for t in j["teachers"]:
+            ref("journals", i, "teachers", t, logins, "staff")
+        item_parts = parts[j["curriculum_item"]]
+        if item_parts:
+            ref("journals", i, "part", j["part"], set(item_parts), "part")
+        elif j["part"] is not None:
+            ref("journals", i, "part", j["part"], set(), "part")
+        cols = {lesson["date"].isoformat() for lesson in j["lessons"]} | {"RK1", "RK2"}
+        pos = item_parts.get(j["part"]) if j["part"] else None
+        last_block = pos is None or kinds[j["curriculum_item"]] != "integrated" or pos[0] == pos[1] - 1
+        if last_block:
+            cols.add(EXAM)
+        journal_cols[j["id"]] = cols
+        journal_group[j["id"]] = j["group"]
+    group_of = {s["id"]: s["group"] for s in d["students"]}
+    for i, m in enumerate(d["marks"]):
+        ref("marks", i, "journal", m["journal"], journals, "journal")
+        ref("marks", i, "student", m["student"], students, "student")
+        if group_of[m["student"]] != journal_group[m["journal"]]:
+            raise DatasetError("student_not_in_group", where=_where(f"marks[{i}]", origins),
+                               field="student", student=m["student"])
+        if m["column"] not in journal_cols[m["journal"]]:
+            code = "exam_not_here" if m["column"] == EXAM else "column_unknown"
+            raise DatasetError(code, where=_where(f"marks[{i}]", origins), field="column",
+                               column=m["column"], journal=m["journal"])
+        try:
+            parse_cell(m["value"])
+        except DomainError as err:
+            raise DatasetError(err.code, where=_where(f"marks[{i}]", origins), field="value",
+                               **err.params) from None
+
+
+# --- writes --------------------------------------------------------------------------
+
+class _Writer:
+    """Upserts the validated dataset, in dependency order, inside the caller's transaction."""
+
+    def __init__(self, actor, data: dict, origins: dict):
+        self.actor, self.d, self.origins = actor, data, origins
+        self.at = clock_now()
+        self.summary = ImportSummary()
+
+    def run(self) -> ImportSummary:
+        self.settings()
+        schools = self.upsert(School, "schools", "code", lambda s: {**_names(s)})
+        departments = self.upsert(Department, "departments", "code",
+                                  lambda r: {**_names(r), "school_id": schools[r["school"]].id})
+        programs = self.upsert(Program, "programs", "code",
+                               lambda r: {**_names(r), "school_id": schools[r["school"]].id})
+        users = self.staff(departments, schools)
+        for r in self.d["schools"]:
+            schools[r["code"]].dean_id = users[r["dean"]].id if r["dean"] else None
+        for r in self.d["departments"]:
+            departments[r["code"]].head_id = users[r["head"]].id if r["head"] else None
+        groups = self.upsert(Group, "groups", "code", lambda r: {
+            "program_id": programs[r["program"]].id, "course": r["course"], "language": r["language"]})
+        students = self.upsert(Student, "students", "id", lambda r: {
+            "full_name": r["full_name"], "group_id": groups[r["group"]].id}, column="record_book")
+        items, parts = self.curriculum(departments, programs)
+        journals = self.journals(items, parts, groups, users)
+        self.marks(journals, students)
+        return self.summary
+
+    def upsert(self, model, collection: str, key: str, values, column: str | None = None) -> dict:
+        column = column or key
+        existing = {getattr(o, column): o for o in db.session.scalars(select(model))}
+        out = {}
+        for row in self.d[collection]:
+            obj = existing.get(row[key])
+            created = obj is None
+            if created:
+                obj = model(**{column: row[key]})
+                db.session.add(obj)
+            for k, v in values(row).items():
+                setattr(obj, k, v)
+            self.summary.count(collection, created)
+            out[row[key]] = obj
+        db.session.flush()
+        return out
+
+    def settings(self) -> None:
+        values = {"university": self.d["university"], "academic_year": self.d["academic_year"],
+                  **{f"addressee.{k}": v for k, v in self.d["settings"].items()}}
+        for key, value in values.items():
+            row = db.session.get(Setting, key) or Setting(key=key)
+            row.value = value
+            db.session.add(row)
+
+    def staff(self, departments, schools) -> dict:
+        def values(r):
+            pos = r["position"] or {}
+            return {"full_name": r["full_name"], "position_kk": pos.get("kk"), "position_ru": pos.get("ru"),
+                    "email": r["email"], "department_id": departments[r["department"]].id if r["department"] else None,
+                    "school_id": schools[r["school"]].id if r["school"] else None}
+        users = self.upsert(User, "staff", "login", values)
+        for r in self.d["staff"]:
+            if users[r["login"]].roles != set(r["roles"]):
+                set_roles(users[r["login"]], r["roles"])
+        db.session.flush()
+        return users
+
+    def curriculum(self, departments, programs):
+        items = self.upsert(CurriculumItem, "curriculum", "code", lambda r: {
+            **_names(r), "kind": r["kind"], "credits": r["credits"],
+            "department_id": departments[r["department"]].id, "program_id": programs[r["program"]].id,
+            "course": r["course"], "semester": str(r["semester"]), "control": r["control"]})
+        existing = {p.code: p for p in db.session.scalars(select(CurriculumPart))}
+        parts = {}
+        for r in self.d["curriculum"]:
+            for pos, p in enumerate(r["blocks"] or r["parts"]):
+                part = existing.get(p["code"])
+                self.summary.count("curriculum_parts", part is None)
+                if part is None:
+                    part = CurriculumPart(code=p["code"])
+                    db.session.add(part)
+                part.item_id, part.position = items[r["code"]].id, pos
+                part.name_kk, part.name_ru = p["name"]["kk"], p["name"]["ru"]
+                part.credits, part.department_id = p.get("credits"), departments[p["department"]].id
+                parts[p["code"]] = part
+        db.session.flush()
+        return items, parts
+
+    def periods(self) -> dict:
+        existing = {p.code: p for p in db.session.scalars(select(Period))}
+        from flask import current_app
+
+        for code in sorted({j["period"] for j in self.d["journals"]}):
+            if code not in existing:
+                year, term = code.split("/")
+                existing[code] = Period(code=code, academic_year=year, term=term,
+                                        close_within_days=current_app.config["CLOSE_WITHIN_DAYS"])
+                db.session.add(existing[code])
+        db.session.flush()
+        return existing
+
+    def journals(self, items, parts, groups, users) -> dict:
+        periods = self.periods()
+        journals = self.upsert(Journal, "journals", "id", lambda r: {
+            "item_id": items[r["curriculum_item"]].id,
+            "part_id": parts[r["part"]].id if r["part"] else None,
+            "group_id": groups[r["group"]].id, "period_id": periods[r["period"]].id,
+            "final_control": r["final_control"], "deadline_override": r["deadline"]}, column="code")
+        for r in self.d["journals"]:
+            journal = journals[r["id"]]
+            self.lessons(journal, r["lessons"])
+            teachers = {t.user_id for t in journal.staff if t.role == "teacher"}
+            for login in r["teachers"]:
+                if users[login].id not in teachers:
+                    journal.staff.append(JournalTeacher(user_id=users[login].id, role="teacher"))
+        db.session.flush()
+        return journals
+
+    def lessons(self, journal: Journal, rows: list) -> None:
+        by_column = {lesson.column: lesson for lesson in journal.lessons}
+        for pos, row in enumerate(sorted(rows, key=lambda r: (r["date"], r["time"] or ""))):
+            column = row["date"].isoformat()
+            lesson = by_column.get(column)
+            if lesson is None:
+                lesson = Lesson(column=column)
+                journal.lessons.append(lesson)
+            topic = row["topic"] or {}
+            lesson.position, lesson.date, lesson.time = pos, row["date"], row["time"]
+            lesson.topic_kk, lesson.topic_ru = topic.get("kk"), topic.get("ru")
+            lesson.type, lesson.hours, lesson.room = row["type"], row["hours"], row["room"]
+
+    def marks(self, journals, students) -> None:
+        existing = {}
+        ids = [j.id for j in journals.values()]
+        for m in db.session.scalars(select(Mark).where(Mark.journal_id.in_(ids))):
+            existing[(m.journal_id, m.student_id, m.column)] = m
+        for r in self.d["marks"]:
+            journal, student = journals[r["journal"]], students[r["student"]]
+            cell = parse_cell(r["value"])
+            mark = existing.get((journal.id, student.id, r["column"]))
+            before = cell_text(cell_of(mark))
+            if before != cell_text(cell):
+                write_cell(journal, student, r["column"], cell, self.actor, self.at, "import", None, mark)
+                self.summary.marks_changed += 1
+        db.session.flush()
+
+
+def _names(row: dict) -> dict:
+    return {"name_kk": row["name"]["kk"], "name_ru": row["name"]["ru"]}
+
+
+__all__ = ["import_dataset", "import_file", "read_dataset", "ImportSummary"]

@@ -1,0 +1,247 @@
+"""Journal operations: entering marks, closing, the automatic lock, deadlines, substitution.
+
+Each public function checks the policy, does its work in one transaction and either
+commits all of it or raises a ``DomainError`` with nothing written.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import policy
+from .cells import cell_text, parse_cell
+from .clock import now as clock_now
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .grading import Cell
+from .models import (
+    CLOSED, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, Journal, JournalEvent, JournalTeacher, Mark,
+    MarkHistory, Period, Student, User, db,
+)
+
+
+def find_journal(code: str) -> Journal:
+    journal = db.session.scalar(select(Journal).where(Journal.code == code))
+    if journal is None:
+        raise NotFound("not_found", what="journal", key=code)
+    return journal
+
+
+def find_student(record_book: str) -> Student:
+    student = db.session.scalar(select(Student).where(Student.record_book == str(record_book)))
+    if student is None:
+        raise NotFound("not_found", what="student", key=record_book)
+    return student
+
+
+def find_user(login: str) -> User:
+    user = db.session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound("not_found", what="user", key=login)
+    return user
+
+
+def is_writable(journal: Journal, at: datetime) -> bool:
+    """Open and not past its deadline (the deadline day itself still counts)."""
+    return journal.state == OPEN and at.date() <= journal.deadline
+
+
+def record_event(journal: Journal, actor: User | None, action: str, at: datetime, **detail) -> None:
+    db.session.add(JournalEvent(journal_id=journal.id, actor_id=actor.id if actor else None,
+                                action=action, at=at, detail=detail))
+
+
+def sync_lock(journal: Journal, at: datetime) -> bool:
+    """Lock an open journal whose deadline has passed (the lock is also made in bulk by
+    ``lock_overdue``; doing it here means no write ever slips past a late cron run).
+    The lock is committed at once: it stands even when the write that found it is refused."""
+    if journal.state == OPEN and at.date() > journal.deadline:
+        journal.state = LOCKED
+        journal.closed_late = True
+        record_event(journal, None, "auto_locked", at, deadline=journal.deadline.isoformat())
+        db.session.commit()
+        return True
+    return False
+
+
+def lock_overdue() -> list[str]:
+    """Lock every open journal past its deadline; returns their codes."""
+    at = clock_now()
+    journals = db.session.scalars(select(Journal).where(Journal.state == OPEN)).all()
+    return [journal.code for journal in journals if sync_lock(journal, at)]
+
+
+def active_grant(journal: Journal, user: User | None, at: datetime) -> AccessGrant | None:
+    if user is None:
+        return None
+    grants = db.session.scalars(select(AccessGrant).where(
+        AccessGrant.journal_id == journal.id, AccessGrant.grantee_id == user.id,
+        AccessGrant.ended_at.is_(None))).all()
+    return next((g for g in grants if g.active_at(at)), None)
+
+
+def set_mark(actor: User | None, journal: Journal, record_book: str, column: str, value,
+             note: str | None = None, expected_version: int | None = None, via: str = "web") -> Mark | None:
+    """Enter one cell. ``expected_version`` is the version the writer read (0: the cell was
+    empty); a different current version means someone else wrote first: ``Conflict``."""
+    at = clock_now()
+    try:
+        sync_lock(journal, at)
+        grant = _write_access(actor, journal, at)
+        student = _student_of(journal, record_book)
+        if column not in journal.columns:
+            raise Invalid("column_unknown", field="column", column=column)
+        cell = parse_cell(value, note)
+        mark = db.session.scalar(select(Mark).where(
+            Mark.journal_id == journal.id, Mark.student_id == student.id, Mark.column == column))
+        if expected_version is not None and expected_version != (mark.version if mark else 0):
+            raise Conflict("mark_conflict", who=mark.updated_by.login if mark and mark.updated_by else "—",
+                           current=cell_text(cell_of(mark)) or "")
+        if grant is not None:
+            _check_grant(grant, record_book, column, mark, cell)
+        mark = write_cell(journal, student, column, cell, actor, at, via, grant, mark)
+        db.session.commit()
+        return mark
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Conflict("mark_conflict", who="—", current="")
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def write_cell(journal, student, column, cell: Cell | None, actor, at, via, grant=None, mark=None):
+    """Store a cell and its history row (no checks: callers have made them)."""
+    old = cell_text(cell_of(mark))
+    new = cell_text(cell)
+    if old == new:
+        return mark
+    if cell is None:
+        db.session.delete(mark)
+        mark = None
+    else:
+        if mark is None:
+            mark = Mark(journal_id=journal.id, student_id=student.id, column=column)
+            db.session.add(mark)
+        mark.score, mark.absent, mark.note = cell.score, cell.absent, cell.note
+        mark.updated_at, mark.updated_by_id = at, actor.id if actor else None
+    db.session.add(MarkHistory(journal_id=journal.id, student_id=student.id, column=column,
+                               old_value=old, new_value=new, changed_by_id=actor.id if actor else None,
+                               changed_at=at, grant_id=grant.id if grant else None, via=via))
+    return mark
+
+
+def cell_of(mark: Mark | None) -> Cell | None:
+    return None if mark is None else Cell(score=mark.score, absent=mark.absent, note=mark.note)
+
+
+def _write_access(actor, journal, at) -> AccessGrant | None:
+    """None when the journal is open to the actor; the grant when a reopen grant lets them in."""
+    if is_writable(journal, at):
+        policy.require(actor, "journal.enter", journal, at.date())
+        return None
+    grant = active_grant(journal, actor, at)
+    if grant is None:
+        if actor is not None and not policy.allowed(actor, "journal.view", journal, at.date()):
+            raise Forbidden("forbidden", action="journal.enter")
+        raise _closed_error(journal)
+    return grant
+
+
+def _closed_error(journal: Journal):
+    from .errors import DomainError
+
+    return DomainError("journal_closed", state=journal.state, deadline=journal.deadline.isoformat())
+
+
+def _check_grant(grant: AccessGrant, record_book, column, mark, cell) -> None:
+    if not grant.covers(record_book, column):
+        raise Forbidden("grant_scope", student=record_book, column=column)
+    if grant.kind == WITHOUT_CHANGE and mark is not None and cell_text(cell_of(mark)) != cell_text(cell):
+        raise Forbidden("grant_no_grade_change", old=cell_text(cell_of(mark)))
+
+
+def _student_of(journal: Journal, record_book: str) -> Student:
+    student = find_student(record_book)
+    if student.group_id != journal.group_id:
+        raise Invalid("student_not_in_group", field="student", student=record_book)
+    return student
+
+
+def close_journal(actor: User | None, journal: Journal) -> Journal:
+    """The teacher forms the vedomost and closes the journal. A journal locked at its
+    deadline can still be closed (no marks change); it stays counted as closed late."""
+    at = clock_now()
+    try:
+        sync_lock(journal, at)
+        policy.require(actor, "journal.close", journal, at.date())
+        if journal.state == CLOSED:
+            raise Invalid("journal_already_closed")
+        journal.closed_late = journal.closed_late or at.date() > journal.deadline
+        journal.state, journal.closed_at = CLOSED, at
+        record_event(journal, actor, "closed", at, late=journal.closed_late)
+        db.session.commit()
+        return journal
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def set_deadline(actor: User | None, journal: Journal, deadline: date | None) -> Journal:
+    """The registrar moves one journal's deadline (None: back to the period's rule)."""
+    at = clock_now()
+    try:
+        policy.require(actor, "journal.deadline", journal, at.date())
+        if deadline is not None and deadline < journal.final_control:
+            raise Invalid("deadline_invalid", field="deadline", final_control=journal.final_control.isoformat())
+        journal.deadline_override = deadline
+        if journal.state == LOCKED and at.date() <= journal.deadline:
+            journal.state, journal.closed_late = OPEN, False  # the registrar extended it in time
+        record_event(journal, actor, "deadline_set", at, deadline=journal.deadline.isoformat())
+        db.session.commit()
+        return journal
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def set_period_rule(actor: User | None, period: Period, close_within_days: int) -> Period:
+    """The registrar sets how many days after the final control a period's journals close."""
+    policy.require(actor, "period.deadlines")
+    if not 0 <= close_within_days <= 60:
+        raise Invalid("field_invalid", field="close_within_days", detail=str(close_within_days))
+    period.close_within_days = close_within_days
+    db.session.commit()
+    return period
+
+
+def appoint_substitute(actor: User | None, journal: Journal, substitute: User, protocol: str,
+                       valid_from: date | None = None, valid_until: date | None = None) -> JournalTeacher:
+    """Record a department decision that ``substitute`` keeps the journal (under own login)."""
+    at = clock_now()
+    try:
+        policy.require(actor, "journal.substitute", journal, at.date())
+        if not substitute.has_role("teacher"):
+            raise Invalid("not_a_teacher", field="substitute", login=substitute.login)
+        if any(t.user_id == substitute.id and t.role == "teacher" for t in journal.staff):
+            raise Invalid("substitute_same", field="substitute")
+        if not (protocol or "").strip():
+            raise Invalid("field_required", field="protocol")
+        row = JournalTeacher(journal_id=journal.id, user_id=substitute.id, role="substitute",
+                             protocol=protocol.strip(), valid_from=valid_from or at.date(),
+                             valid_until=valid_until, recorded_by_id=actor.id if actor else None,
+                             recorded_at=at)
+        db.session.add(row)
+        record_event(journal, actor, "substitution", at, substitute=substitute.login, protocol=protocol)
+        db.session.commit()
+        return row
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def history(journal: Journal) -> list[MarkHistory]:
+    return db.session.scalars(select(MarkHistory).where(MarkHistory.journal_id == journal.id)
+                              .order_by(MarkHistory.id)).all()

@@ -1,0 +1,193 @@
+"""User-facing texts of domain errors, in Kazakh, Russian and English.
+
+Kept as data so that wording is reviewed in one place; codes are stable API.
+"""
+LANGUAGES = ("kk", "ru", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "where": {
+        "kk": "{where}",
+        "ru": "{where}",
+        "en": "{where}",
+    },
+    # --- mark values -------------------------------------------------------
+    "mark_invalid": {
+        "kk": "«{value}» бағасы жарамсыз: 0-ден 100-ге дейінгі бүтін сан немесе «н/б» енгізіңіз",
+        "ru": "Недопустимая оценка «{value}»: введите целое число от 0 до 100 или «н/б»",
+        "en": "Invalid mark “{value}”: enter a whole number from 0 to 100 or “н/б”",
+    },
+    "mark_note_invalid": {
+        "kk": "«{note}» ескертпесі тек «н/б» бағасымен бірге «перезачет» / «қайта есепке алу» бола алады",
+        "ru": "Примечание «{note}» допустимо только как «перезачет» / «қайта есепке алу» к отметке «н/б»",
+        "en": "Note “{note}” is allowed only as “перезачет” / “қайта есепке алу” with “н/б”",
+    },
+    "column_unknown": {
+        "kk": "Журналда «{column}» бағаны жоқ",
+        "ru": "В журнале нет графы «{column}»",
+        "en": "The journal has no column “{column}”",
+    },
+    "student_not_in_group": {
+        "kk": "{student} білім алушысы журнал тобында жоқ",
+        "ru": "Обучающийся {student} не состоит в группе журнала",
+        "en": "Student {student} is not in the journal's group",
+    },
+    "exam_not_here": {
+        "kk": "Интеграцияланған пәннің емтиханы соңғы блоктың журналына қойылады ({journal})",
+        "ru": "Экзамен интегрированной дисциплины ставится в журнал последнего блока ({journal})",
+        "en": "The integrated discipline's exam is entered in the last block's journal ({journal})",
+    },
+    # --- journal state -----------------------------------------------------
+    "journal_closed": {
+        "kk": "Журнал жабық ({state}, мерзімі {deadline}): өзгерту үшін қайта ашуға өтінім беріңіз",
+        "ru": "Журнал закрыт ({state}, срок {deadline}): для изменений подайте заявку на повторное открытие",
+        "en": "The journal is closed ({state}, deadline {deadline}): file a reopen request to change it",
+    },
+    "journal_already_closed": {
+        "kk": "Журнал әлдеқашан жабылған",
+        "ru": "Журнал уже закрыт",
+        "en": "The journal is already closed",
+    },
+    "journal_open": {
+        "kk": "Журнал әлі ашық: алдымен оны жабыңыз",
+        "ru": "Журнал ещё открыт: сначала закройте его",
+        "en": "The journal is still open: close it first",
+    },
+    "grant_scope": {
+        "kk": "Қайта ашу рұқсаты бұл ұяшықты қамтымайды ({student}, {column})",
+        "ru": "Разрешение на повторное открытие не распространяется на эту ячейку ({student}, {column})",
+        "en": "The reopen grant does not cover this cell ({student}, {column})",
+    },
+    "grant_no_grade_change": {
+        "kk": "Бағаны өзгертпей қайта ашу: бар бағаны ({old}) өзгертуге болмайды, тек бос ұяшықтарды толтыруға болады",
+        "ru": "Открытие без изменения оценок: нельзя менять выставленную оценку ({old}), можно только заполнить пустые ячейки",
+        "en": "Reopened without grade change: the existing mark ({old}) cannot be changed, only empty cells filled",
+    },
+    "mark_conflict": {
+        "kk": "Бұл ұяшықты басқа пайдаланушы өзгертті ({who}, қазір «{current}»): бетті жаңартып, қайта енгізіңіз",
+        "ru": "Эту ячейку изменил другой пользователь ({who}, сейчас «{current}»): обновите страницу и введите снова",
+        "en": "Someone else changed this cell ({who}, now “{current}”): reload and enter it again",
+    },
+    # --- permissions -------------------------------------------------------
+    "forbidden": {
+        "kk": "Бұл әрекетке рұқсатыңыз жоқ ({action})",
+        "ru": "У вас нет прав на это действие ({action})",
+        "en": "You are not allowed to do this ({action})",
+    },
+    "not_found": {
+        "kk": "{what} табылмады: {key}",
+        "ru": "{what} не найден(а): {key}",
+        "en": "{what} not found: {key}",
+    },
+    "bad_login": {
+        "kk": "Логин немесе құпиясөз қате",
+        "ru": "Неверный логин или пароль",
+        "en": "Wrong login or password",
+    },
+    "password_change_required": {
+        "kk": "Бір реттік құпиясөзді алдымен өзгертіңіз",
+        "ru": "Сначала смените одноразовый пароль",
+        "en": "Change your one-time password first",
+    },
+    "password_too_short": {
+        "kk": "Құпиясөз кемінде {min} таңбадан тұруы керек",
+        "ru": "Пароль должен содержать не менее {min} символов",
+        "en": "The password must have at least {min} characters",
+    },
+    "user_exists": {
+        "kk": "«{login}» логині бар",
+        "ru": "Логин «{login}» уже существует",
+        "en": "Login “{login}” already exists",
+    },
+    "role_unknown": {
+        "kk": "Белгісіз рөл: {role}",
+        "ru": "Неизвестная роль: {role}",
+        "en": "Unknown role: {role}",
+    },
+    # --- reopen workflow ---------------------------------------------------
+    "reopen_kind_invalid": {
+        "kk": "Қайта ашу түрі «with_change» немесе «without_change» болуы керек",
+        "ru": "Вид повторного открытия: «with_change» или «without_change»",
+        "en": "Reopen kind must be “with_change” or “without_change”",
+    },
+    "reopen_step_order": {
+        "kk": "Өтінім «{status}» күйінде: бұл қадам ({step}) қазір мүмкін емес",
+        "ru": "Заявка в состоянии «{status}»: этот шаг ({step}) сейчас невозможен",
+        "en": "The request is “{status}”: this step ({step}) is not possible now",
+    },
+    "reopen_pending_exists": {
+        "kk": "Бұл журнал бойынша аяқталмаған өтінім бар (№{request})",
+        "ru": "По этому журналу уже есть незавершённая заявка (№{request})",
+        "en": "This journal already has an unfinished request (#{request})",
+    },
+    "protocol_required": {
+        "kk": "Деканат кеңесі хаттамасының нөмірі мен күнін көрсетіңіз",
+        "ru": "Укажите номер и дату протокола Совета деканата",
+        "en": "Give the dean's council protocol number and date",
+    },
+    "reason_required": {
+        "kk": "Қатенің себебін көрсетіңіз",
+        "ru": "Укажите причину ошибки",
+        "en": "Give the reason for the error",
+    },
+    "grant_expired": {
+        "kk": "Қайта ашу рұқсатының мерзімі өтті ({expires})",
+        "ru": "Срок разрешения на повторное открытие истёк ({expires})",
+        "en": "The reopen grant expired ({expires})",
+    },
+    "substitute_same": {
+        "kk": "Алмастырушы журналдың өз оқытушысы бола алмайды",
+        "ru": "Замещающий не может быть преподавателем этого журнала",
+        "en": "The substitute cannot be the journal's own teacher",
+    },
+    "not_a_teacher": {
+        "kk": "{login} оқытушы емес",
+        "ru": "{login} не является преподавателем",
+        "en": "{login} is not a teacher",
+    },
+    "deadline_invalid": {
+        "kk": "Мерзім қорытынды бақылау күнінен ({final_control}) ерте болмауы керек",
+        "ru": "Срок не может быть раньше даты итогового контроля ({final_control})",
+        "en": "The deadline cannot be before the final control date ({final_control})",
+    },
+    # --- import ------------------------------------------------------------
+    "dataset_format": {
+        "kk": "Файл пішімі «docservice-dataset/1» емес ({found})",
+        "ru": "Формат файла не «docservice-dataset/1» ({found})",
+        "en": "The file is not in the “docservice-dataset/1” format ({found})",
+    },
+    "dataset_unreadable": {
+        "kk": "Файлды оқу мүмкін емес: {detail}",
+        "ru": "Не удалось прочитать файл: {detail}",
+        "en": "Cannot read the file: {detail}",
+    },
+    "field_required": {
+        "kk": "міндетті өріс толтырылмаған",
+        "ru": "обязательное поле не заполнено",
+        "en": "required field is missing",
+    },
+    "field_invalid": {
+        "kk": "мәні жарамсыз: {detail}",
+        "ru": "недопустимое значение: {detail}",
+        "en": "invalid value: {detail}",
+    },
+    "reference_unknown": {
+        "kk": "«{key}» {what} табылмады",
+        "ru": "{what} «{key}» не найден(а)",
+        "en": "{what} “{key}” not found",
+    },
+    "duplicate_key": {
+        "kk": "«{key}» қайталанады",
+        "ru": "«{key}» повторяется",
+        "en": "“{key}” appears twice",
+    },
+    "sheet_missing": {
+        "kk": "«{sheet}» парағы жоқ",
+        "ru": "Нет листа «{sheet}»",
+        "en": "Sheet “{sheet}” is missing",
+    },
+    "column_missing": {
+        "kk": "«{column}» бағаны жоқ",
+        "ru": "Нет столбца «{column}»",
+        "en": "Column “{column}” is missing",
+    },
+}

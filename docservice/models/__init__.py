@@ -1,0 +1,17 @@
+"""The journal store. Import models from here: ``from docservice.models import Journal``."""
+from .base import db
+from .curriculum import KINDS, AssessmentScheme, CurriculumItem, CurriculumPart, Period
+from .journal import (
+    CLOSED, EXAM, LOCKED, OPEN, Journal, JournalEvent, JournalTeacher, Lesson, Mark, MarkHistory,
+)
+from .org import Department, Group, Program, School, Student
+from .people import ROLES, ApiToken, User, UserRole
+from .workflow import WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, ReopenRequest, Setting
+
+__all__ = [
+    "db", "KINDS", "AssessmentScheme", "CurriculumItem", "CurriculumPart", "Period",
+    "CLOSED", "EXAM", "LOCKED", "OPEN", "Journal", "JournalEvent", "JournalTeacher", "Lesson",
+    "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
+    "ApiToken", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
+    "ReopenRequest", "Setting",
+]

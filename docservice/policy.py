@@ -1,0 +1,73 @@
+"""Who may do what: the one place that answers, asked by every service operation.
+
+``user`` is a ``User``; ``None`` is the system itself (the CLI run by the operator of
+the server), which may do everything and is recorded as such.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .errors import Forbidden
+
+OVERSIGHT = ("registrar", "registrar_head", "vice_rector")
+
+
+def teaches(user, journal, day: date) -> bool:
+    """Own journal, or a substitute's appointment in force that day (RU 11, KK 13)."""
+    return any(
+        t.user_id == user.id and (t.role == "teacher" or t.active_on(day)) for t in journal.staff
+    )
+
+
+def heads(user, journal) -> bool:
+    return user.has_role("head_of_department") and journal.department.head_id == user.id
+
+
+def is_dean_of(user, journal) -> bool:
+    return user.has_role("dean") and user.school_id is not None and journal.school.id == user.school_id
+
+
+def _journal_rules(day):
+    return {
+        "journal.view": lambda u, j: u.has_role(*OVERSIGHT, "methodist") or teaches(u, j, day)
+        or heads(u, j) or is_dean_of(u, j),
+        "journal.enter": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
+        "journal.close": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
+        "journal.deadline": lambda u, j: u.has_role("registrar", "registrar_head"),
+        "journal.substitute": lambda u, j: heads(u, j),
+        "reopen.file": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
+        "reopen.visa": lambda u, j: heads(u, j),
+        "reopen.decide": lambda u, j: is_dean_of(u, j),
+        "reopen.grant": lambda u, j: u.has_role("registrar_head"),
+    }
+
+
+GLOBAL_RULES = {
+    "monitoring.view": ("registrar", "registrar_head", "vice_rector"),
+    "period.deadlines": ("registrar", "registrar_head"),
+    "dataset.import": ("registrar", "registrar_head", "methodist", "it"),
+    "users.manage": ("it",),
+    "login.request": ("head_of_department",),
+}
+
+
+def allowed(user, action: str, journal=None, day: date | None = None) -> bool:
+    if user is None:
+        return True
+    if not user.active:
+        return False
+    if action in GLOBAL_RULES:
+        return user.has_role(*GLOBAL_RULES[action])
+    rule = _journal_rules(day or _today())[action]
+    return bool(rule(user, journal))
+
+
+def require(user, action: str, journal=None, day: date | None = None) -> None:
+    if not allowed(user, action, journal, day):
+        raise Forbidden("forbidden", action=action)
+
+
+def _today() -> date:
+    from .clock import today
+
+    return today()

@@ -1,0 +1,84 @@
+"""The command line as an operator uses it."""
+import json
+
+import pytest
+from store import journal, user
+
+from conftest import SAMPLE
+
+KEYS = {"student_id", "full_name", "tk", "rk1", "rk2", "rd", "exam", "final", "letter", "gpa",
+        "traditional_kk", "traditional_ru", "status"}
+
+
+def test_import_then_results_as_json(runner, app):
+    out = runner.invoke(args=["journal", "import", str(SAMPLE)])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["created"]["students"] == 48
+    out = runner.invoke(args=["journal", "results", "J0001", "--json"])
+    rows = json.loads(out.output)
+    assert len(rows) == 12 and all(set(r) == KEYS for r in rows)
+    row = next(r for r in rows if r["student_id"] == "24010007")
+    assert row["full_name"] == "Төлеуов Нұрсұлтан Әлиханұлы"
+    assert isinstance(row["rd"], float) and isinstance(row["final"], int)
+    assert row["status"] in {"ok", "not_admitted", "absent", "fail"}
+    # Block 1 of an integrated discipline: its exam is in the last block's journal.
+    block = json.loads(runner.invoke(args=["journal", "results", "J0002", "--json"]).output)
+    assert all(r["exam"] is None and r["final"] is None for r in block)
+
+
+def test_bad_import_prints_the_row_in_the_users_language(runner, app, tmp_path, monkeypatch):
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["students"][3]["group"] = "ЖОҚ-01"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("DOCSERVICE_LANG", "kk")
+    out = runner.invoke(args=["journal", "import", str(path)])
+    assert out.exit_code == 1
+    assert "students[3]" in out.output and "ЖОҚ-01" in out.output and "табылмады" in out.output
+    monkeypatch.setenv("DOCSERVICE_LANG", "ru")
+    out = runner.invoke(args=["journal", "import", str(path)])
+    assert "не найден" in out.output
+
+
+def test_close_and_history(runner, sample):
+    out = runner.invoke(args=["journal", "close", "J0001"])
+    assert out.exit_code == 0 and "closed" in out.output
+    assert journal("J0001").state == "closed"
+    out = runner.invoke(args=["journal", "close", "J0001"])
+    assert out.exit_code == 1 and "уже закрыт" in out.output
+    out = runner.invoke(args=["journal", "history", "J0003"])
+    assert "import" in out.output and out.output.count("\n") >= 100
+
+
+def test_close_as_someone_else_is_refused(runner, sample):
+    out = runner.invoke(args=["journal", "close", "J0001", "--as", "t.anat1"])
+    assert out.exit_code == 1 and "нет прав" in out.output
+    assert journal("J0001").state == "open"
+
+
+def test_unknown_journal(runner, sample):
+    out = runner.invoke(args=["journal", "results", "J9999", "--json"])
+    assert out.exit_code == 1 and "J9999" in out.output
+
+
+def test_users_create_and_token(runner, app):
+    out = runner.invoke(args=["users", "create", "t.new", "--name", "Жаңа Оқытушы", "--role", "teacher"])
+    assert out.exit_code == 0, out.output
+    login, secret = out.output.strip().split("\t")
+    assert login == "t.new" and len(secret) >= 10
+    assert user("t.new").must_change_password
+    token = runner.invoke(args=["users", "token", "t.new"]).output.strip()
+    from docservice.users import user_for_token
+
+    assert user_for_token(token).login == "t.new"
+    out = runner.invoke(args=["users", "create", "t.new", "--name", "X", "--role", "teacher"])
+    assert out.exit_code == 1 and "уже существует" in out.output
+    out = runner.invoke(args=["users", "create", "t.x", "--name", "X", "--role", "wizard"])
+    assert out.exit_code == 1 and "wizard" in out.output
+
+
+@pytest.mark.parametrize("day, expected", [(13, []), (14, ["J0003", "J0008", "J0009", "J0010", "J0011"])])
+def test_lock_overdue(runner, sample, clock, day, expected):
+    clock.set(clock.now().replace(day=day))
+    out = runner.invoke(args=["journal", "lock-overdue"])
+    assert out.output.split() == expected

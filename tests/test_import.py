@@ -1,0 +1,117 @@
+"""Import of the exchange format: the sample as it is, all-or-nothing, errors that name the row."""
+import copy
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from docservice.errors import DatasetError
+from docservice.importer import import_dataset
+from docservice.models import Journal, Mark, MarkHistory, Student, User, db
+from docservice.results import results_json
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_sample_imports_unchanged(sample, sample_data):
+    assert count(Student) == len(sample_data["students"]) == 48
+    assert count(Journal) == 14
+    assert count(Mark) == len(sample_data["marks"])
+    # Every imported mark is in the audit trail, marked as imported.
+    assert count(MarkHistory) == len(sample_data["marks"])
+    head = db.session.scalar(select(User).where(User.login == "head.anat"))
+    assert head.roles == {"teacher", "head_of_department"}
+    assert head.department.head_id == head.id
+
+
+def test_reimport_changes_only_what_changed(sample, sample_data):
+    data = copy.deepcopy(sample_data)
+    mark = next(m for m in data["marks"] if m["journal"] == "J0001" and m["column"] == "EXAM")
+    mark["value"] = 99
+    summary = import_dataset(None, data)
+    assert summary.marks_changed == 1
+    assert summary.created == {}
+    row = next(r for r in results_json(db.session.scalar(select(Journal).where(Journal.code == "J0001")))
+               if r["student_id"] == mark["student"])
+    assert row["exam"] == 99
+
+
+@pytest.mark.parametrize("mutate, code, where, field", [
+    (lambda d: d["students"][5].__setitem__("group", "NO-SUCH"), "reference_unknown", "students[5]", "group"),
+    (lambda d: d["marks"][100].__setitem__("value", 101), "mark_invalid", "marks[100]", "value"),
+    (lambda d: d["marks"][7].__setitem__("value", "5+"), "mark_invalid", "marks[7]", "value"),
+    (lambda d: d["journals"][2]["lessons"][1].__setitem__("date", "2026-13-01"), "field_invalid",
+     "journals[2].lessons[1]", "date"),
+    (lambda d: d["groups"][0].pop("course"), "field_required", "groups[0]", "course"),
+    (lambda d: d["students"].append(dict(d["students"][0])), "duplicate_key", "students[48]", "id"),
+    (lambda d: d["marks"].append({"journal": "J0002", "student": "24010001", "column": "EXAM", "value": 70}),
+     "exam_not_here", "marks[1824]", "column"),
+])
+def test_one_bad_row_changes_nothing(app, sample_data, mutate, code, where, field):
+    data = copy.deepcopy(sample_data)
+    mutate(data)
+    with pytest.raises(DatasetError) as info:
+        import_dataset(None, data)
+    err = info.value
+    assert (err.code, err.where, err.field) == (code, where, field)
+    assert where in err.message("ru") and where in err.message("kk")
+    assert count(Student) == 0 and count(Mark) == 0 and count(User) == 0
+
+
+def test_bad_row_in_a_later_import_keeps_the_earlier_data(sample, sample_data):
+    data = copy.deepcopy(sample_data)
+    data["marks"][0]["value"] = 55
+    data["marks"][-1]["value"] = "abc"
+    with pytest.raises(DatasetError):
+        import_dataset(None, data)
+    first = sample_data["marks"][0]
+    row = db.session.scalar(select(Mark).join(Student).where(
+        Student.record_book == first["student"], Mark.column == first["column"]))
+    assert row.score == first["value"]
+
+
+def test_wrong_format_is_refused(app, sample_data):
+    data = dict(sample_data, format="something-else/2")
+    with pytest.raises(DatasetError) as info:
+        import_dataset(None, data)
+    assert "docservice-dataset/1" in info.value.message("ru")
+
+
+def test_dry_run_counts_and_stores_nothing(app, sample_data):
+    summary = import_dataset(None, sample_data, dry_run=True)
+    assert summary.created["students"] == 48
+    assert count(Student) == 0
+
+
+def test_xlsx_import_gives_the_same_results(app, sample_data, tmp_path):
+    from docservice.dataset_xlsx import write_workbook
+    from docservice.importer import import_file
+
+    path = tmp_path / "faculty.xlsx"
+    write_workbook(sample_data, path)
+    import_file(None, path)
+    journal = db.session.scalar(select(Journal).where(Journal.code == "J0001"))
+    assert count(Mark) == len(sample_data["marks"])
+    assert json.dumps(results_json(journal))  # plain JSON
+
+
+def test_xlsx_error_names_sheet_and_row(app, sample_data, tmp_path):
+    import openpyxl
+
+    from docservice.dataset_xlsx import write_workbook
+    from docservice.importer import import_file
+
+    path = tmp_path / "faculty.xlsx"
+    write_workbook(sample_data, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["students"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=4, column=header.index("group") + 1, value="ХХ-99")
+    wb.save(path)
+    with pytest.raises(DatasetError) as info:
+        import_file(None, path)
+    message = info.value.message("ru")
+    assert "students" in message and "4" in message and "ХХ-99" in message
+    assert count(Student) == 0
