@@ -113,6 +113,18 @@ def close_command(journal_id, as_login):
     click.echo(f"{journal.code}: {journal.state}{' (late)' if journal.closed_late else ''}")
 
 
+@journal_cli.command("check")
+@click.argument("journal_id")
+@domain_errors
+def check_command(journal_id):
+    """Warn about missing daily marks in a short discipline (≤ 5 days, KK 15)."""
+    from .checks import daily_gaps
+    from .journals import find_journal
+
+    for gap in daily_gaps(find_journal(journal_id)):
+        click.echo(gap.text(_lang()))
+
+
 @journal_cli.command("lock-overdue")
 @domain_errors
 def lock_overdue_command():

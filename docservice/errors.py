@@ -5,7 +5,7 @@ Nothing is written when one is raised inside a service transaction.
 """
 from __future__ import annotations
 
-from .messages import MESSAGES, LANGUAGES
+from .messages import LANGUAGES, MESSAGES, NOUNS
 
 
 class DomainError(Exception):
@@ -21,8 +21,8 @@ class DomainError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "ru") -> str:
-        texts = MESSAGES[self.code]
-        return texts.get(lang if lang in LANGUAGES else "ru").format(**self.params)
+        lang = lang if lang in LANGUAGES else "ru"
+        return MESSAGES[self.code][lang].format(**_localized(self.params, lang))
 
     def to_dict(self, lang: str = "ru") -> dict:
         return {"code": self.code, "message": self.message(lang), **_plain(self.params)}
@@ -58,10 +58,16 @@ class DatasetError(Invalid):
         super().__init__(code, field=field, where=where, **params)
 
     def message(self, lang: str = "ru") -> str:
-        where = MESSAGES["where"][lang if lang in LANGUAGES else "ru"].format(where=self.where)
-        detail = MESSAGES[self.code][lang if lang in LANGUAGES else "ru"].format(**self.params)
         field = f" [{self.field}]" if self.field else ""
-        return f"{where}{field}: {detail}"
+        return f"{self.where}{field}: {super().message(lang)}"
+
+
+def _localized(params: dict, lang: str) -> dict:
+    """``what`` names a kind of record: say it in the user's language."""
+    what = params.get("what")
+    if what in NOUNS:
+        return {**params, "what": NOUNS[what][lang]}
+    return params
 
 
 def _plain(params: dict) -> dict:

@@ -11,7 +11,7 @@ so a change of academic policy is a data change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Iterable, Sequence
 
@@ -171,7 +171,8 @@ class Result:
         return {
             "tk": _show(self.tk, decimals),
             **{c.lower(): _show(v, decimals) for c, v in self.controls.items()},
-            "rd": _show(self.rd, decimals),
+            # A refused РД is never shown rounded up to the threshold (49.996 shows 49.99).
+            "rd": _show(self.rd, decimals, ROUND_DOWN if self.status == NOT_ADMITTED else ROUND_HALF_UP),
             "exam": self.exam,
             "final": self.final,
             "letter": self.band.letter if self.band else None,
@@ -182,11 +183,11 @@ class Result:
         }
 
 
-def _show(x: Fraction | None, decimals: int) -> float | None:
+def _show(x: Fraction | None, decimals: int, rounding: str = ROUND_HALF_UP) -> float | None:
     if x is None:
         return None
     q = Decimal(x.numerator) / Decimal(x.denominator)
-    return float(q.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return float(q.quantize(Decimal(1).scaleb(-decimals), rounding=rounding))
 
 
 def mean(values: Sequence[int | Fraction]) -> Fraction | None:
@@ -208,23 +209,12 @@ def control_value(cell: Cell | None, scheme: Scheme) -> Fraction | None:
 
 
 def admission_rating(tk: Fraction | None, controls: dict, scheme: Scheme) -> Fraction:
-    """РД: weighted mean of ТК and the midterms, rounded half up to the shown precision.
-
-    Components with no value (ТК with no countable lesson mark, a transferred midterm)
-    drop out with their weight. The rounded РД is the one used for admission and the
-    final: what the vedomost prints is what counts.
-    """
+    """РД: weighted mean of ТК and the midterms, exact. Components with no value (ТК with no
+    countable lesson mark, a transferred midterm) drop out with their weight."""
     parts = {"tk": tk, **controls}
     weighted = [(scheme.admission_components[k], v) for k, v in parts.items() if v is not None]
     total = sum(w for w, _ in weighted)
-    exact = sum(w * v for w, v in weighted) / total if total else Fraction(0)
-    return round_to(exact, scheme.display_decimals)
-
-
-def round_to(x: Fraction, decimals: int) -> Fraction:
-    """Half up to ``decimals`` places, kept exact."""
-    step = Fraction(1, 10 ** decimals)
-    return round_half_up(x / step) * step
+    return sum(w * v for w, v in weighted) / total if total else Fraction(0)
 
 
 def grade(rd: Fraction, exam: Cell | None, scheme: Scheme, scale: Scale) -> Result:

@@ -20,10 +20,11 @@ from .cells import cell_text, parse_cell
 from .clock import now as clock_now
 from .dataset_schema import FORMAT, DatasetSchema
 from .errors import DatasetError, DomainError
+from .grading import Scheme
 from .journals import cell_of, write_cell
 from .models import (
-    EXAM, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher, Lesson,
-    Mark, Period, Program, School, Setting, Student, User, db,
+    EXAM, AssessmentScheme, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher,
+    Lesson, Mark, Period, Program, School, Setting, Student, User, db,
 )
 from .users import set_roles
 
@@ -159,6 +160,12 @@ def _check_references(d: dict, origins: dict) -> None:
     parts: dict[str, dict] = {}
     part_codes: set = set()
     for i, item in enumerate(d["curriculum"]):
+        if item.get("scheme"):
+            try:
+                Scheme.from_config(item["scheme"])
+            except (ValueError, TypeError, KeyError, ZeroDivisionError) as exc:
+                raise DatasetError("field_invalid", where=_where(f"curriculum[{i}]", origins),
+                                   field="scheme", detail=str(exc)) from None
         ref("curriculum", i, "department", item["department"], depts, "department")
         ref("curriculum", i, "program", item["program"], programs, "program")
         sub = item["blocks"] if item["kind"] == "integrated" else item["parts"]
@@ -250,10 +257,11 @@ class _Writer:
         for row in self.d[collection]:
             obj = existing.get(row[key])
             created = obj is None
+            fields = values(row)  # before adding: computing them may query (and autoflush)
             if created:
                 obj = model(**{column: row[key]})
                 db.session.add(obj)
-            for k, v in values(row).items():
+            for k, v in fields.items():
                 setattr(obj, k, v)
             self.summary.count(collection, created)
             out[row[key]] = obj
@@ -285,7 +293,8 @@ class _Writer:
         items = self.upsert(CurriculumItem, "curriculum", "code", lambda r: {
             **_names(r), "kind": r["kind"], "credits": r["credits"],
             "department_id": departments[r["department"]].id, "program_id": programs[r["program"]].id,
-            "course": r["course"], "semester": str(r["semester"]), "control": r["control"]})
+            "course": r["course"], "semester": str(r["semester"]), "control": r["control"],
+            "scheme": self.scheme(r)})
         existing = {p.code: p for p in db.session.scalars(select(CurriculumPart))}
         parts = {}
         for r in self.d["curriculum"]:
@@ -301,6 +310,17 @@ class _Writer:
                 parts[p["code"]] = part
         db.session.flush()
         return items, parts
+
+    def scheme(self, row: dict) -> AssessmentScheme | None:
+        """An item's own assessment rules (``scheme``), kept under the item's code."""
+        if not row.get("scheme"):
+            return None
+        scheme = db.session.scalar(select(AssessmentScheme).where(AssessmentScheme.code == row["code"]))
+        if scheme is None:
+            scheme = AssessmentScheme(code=row["code"])
+            db.session.add(scheme)
+        scheme.rules = row["scheme"]
+        return scheme
 
     def periods(self) -> dict:
         existing = {p.code: p for p in db.session.scalars(select(Period))}

@@ -4,12 +4,23 @@ Kept as data so that wording is reviewed in one place; codes are stable API.
 """
 LANGUAGES = ("kk", "ru", "en")
 
+# Names of things that messages mention through their ``what`` parameter.
+NOUNS: dict[str, dict[str, str]] = {
+    "journal": {"kk": "журнал", "ru": "журнал", "en": "journal"},
+    "student": {"kk": "білім алушы", "ru": "обучающийся", "en": "student"},
+    "user": {"kk": "пайдаланушы", "ru": "пользователь", "en": "user"},
+    "staff": {"kk": "қызметкер", "ru": "сотрудник", "en": "staff member"},
+    "school": {"kk": "мектеп", "ru": "школа", "en": "school"},
+    "department": {"kk": "кафедра", "ru": "кафедра", "en": "department"},
+    "program": {"kk": "білім беру бағдарламасы", "ru": "образовательная программа", "en": "programme"},
+    "group": {"kk": "топ", "ru": "группа", "en": "group"},
+    "curriculum item": {"kk": "оқу жоспарының пәні", "ru": "дисциплина учебного плана", "en": "curriculum item"},
+    "item": {"kk": "оқу жоспарының пәні", "ru": "дисциплина учебного плана", "en": "curriculum item"},
+    "part": {"kk": "блок / модульдік пән", "ru": "блок / модульная дисциплина", "en": "block / modular discipline"},
+    "request": {"kk": "өтінім", "ru": "заявка", "en": "request"},
+}
+
 MESSAGES: dict[str, dict[str, str]] = {
-    "where": {
-        "kk": "{where}",
-        "ru": "{where}",
-        "en": "{where}",
-    },
     # --- mark values -------------------------------------------------------
     "mark_invalid": {
         "kk": "«{value}» бағасы жарамсыз: 0-ден 100-ге дейінгі бүтін сан немесе «н/б» енгізіңіз",
@@ -74,8 +85,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You are not allowed to do this ({action})",
     },
     "not_found": {
-        "kk": "{what} табылмады: {key}",
-        "ru": "{what} не найден(а): {key}",
+        "kk": "Табылмады ({what}): {key}",
+        "ru": "Не найдено ({what}): {key}",
         "en": "{what} not found: {key}",
     },
     "bad_login": {
@@ -171,8 +182,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "invalid value: {detail}",
     },
     "reference_unknown": {
-        "kk": "«{key}» {what} табылмады",
-        "ru": "{what} «{key}» не найден(а)",
+        "kk": "«{key}» табылмады ({what})",
+        "ru": "Не найдено: «{key}» ({what})",
         "en": "{what} “{key}” not found",
     },
     "duplicate_key": {

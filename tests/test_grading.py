@@ -278,15 +278,16 @@ class TestAdmission:
         r = journal_result(journal([score(50), score(50), score(49)], score(50), score(50), exam=score(100)),
                            SCHEME, SCALE)
         assert r.tk == Fraction(149, 3)
-        assert r.rd == Fraction("49.89")  # РД is kept to the shown two decimals
+        assert r.rd == Fraction(449, 9)
         self._assert_not_admitted(r)
 
-    def test_what_is_printed_is_what_counts(self):
-        # 99 lessons of 50 and one of 49: ТК 49.99; РД = 49.99666… is printed as 50.00 and admits.
+    def test_a_hair_below_50_is_not_admitted_and_not_shown_as_50(self):
+        # 99 lessons of 50 and one of 49: ТК 49.99; РД = 14999/300 = 49.99666…
         r = journal_result(journal([score(50)] * 99 + [score(49)], score(50), score(50), exam=score(100)),
                            SCHEME, SCALE)
-        assert r.rd == 50 and r.as_dict()["rd"] == 50.0
-        assert (r.status, r.final) == (OK, 70)
+        assert r.rd == Fraction(14999, 300)
+        self._assert_not_admitted(r)
+        assert r.as_dict()["rd"] == 49.99
 
     def test_not_admitted_before_the_exam(self):
         r = grade(Fraction(4999, 100), None, SCHEME, SCALE)
@@ -477,7 +478,7 @@ class TestIntegrated:
         r = integrated_result(blocks, score(80), SCHEME, SCALE)
         assert r.tk == Fraction(115, 2)
         assert r.controls == {"RK1": 70, "RK2": 80}
-        assert r.rd == Fraction("69.17")  # (57.5 + 70 + 80) / 3 = 69.1666… kept to two decimals
+        assert r.rd == Fraction(Fraction(115, 2) + 150, 3)  # 69.1666…
         assert r.final == round_half_up(Fraction(3, 5) * r.rd + 32) == 74
         assert (r.band.letter, r.status) == ("C+", OK)
 

@@ -115,3 +115,22 @@ def test_xlsx_error_names_sheet_and_row(app, sample_data, tmp_path):
     message = info.value.message("ru")
     assert "students" in message and "4" in message and "ХХ-99" in message
     assert count(Student) == 0
+
+
+def test_an_items_own_scheme_is_used(app, sample_data):
+    data = copy.deepcopy(sample_data)
+    item = next(i for i in data["curriculum"] if i["code"] == "ANA2101")
+    item["scheme"] = {"admission_components": {"tk": 2, "RK1": 1, "RK2": 1}, "rd_weight": 0.5, "exam_weight": 0.5}
+    import_dataset(None, data)
+    row = results_json(db.session.scalar(select(Journal).where(Journal.code == "J0001")))[0]
+    assert abs(row["rd"] - (2 * row["tk"] + row["rk1"] + row["rk2"]) / 4) < 0.006
+    if row["status"] == "ok":
+        assert abs(row["final"] - (row["rd"] + row["exam"]) / 2) <= 0.5
+
+
+def test_a_broken_scheme_is_refused(app, sample_data):
+    data = copy.deepcopy(sample_data)
+    data["curriculum"][0]["scheme"] = {"rd_weight": 0.7, "exam_weight": 0.4}
+    with pytest.raises(DatasetError) as info:
+        import_dataset(None, data)
+    assert (info.value.where, info.value.field) == ("curriculum[0]", "scheme")

@@ -147,3 +147,20 @@ def test_history_is_append_only(sample):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_write_racing_another_transaction_is_a_conflict(sample):
+    """Two teachers load the same cell; the other one commits first. The row version in the
+    UPDATE catches it even when the writer did not send the version it read."""
+    from sqlalchemy import update
+
+    from docservice.models import Mark, db
+
+    loaded = mark("J0001", STUDENT, LESSON)  # this session has read version 1
+    db.session.commit()  # end the read transaction; the object stays loaded (and stale)
+    with db.engine.begin() as other:
+        other.execute(update(Mark).where(Mark.id == loaded.id).values(score=77, version=2))
+    with pytest.raises(Conflict):
+        set_mark(user("t.anat2"), journal("J0001"), STUDENT, LESSON, "60")
+    db.session.expire_all()
+    assert mark("J0001", STUDENT, LESSON).score == 77

@@ -1,5 +1,6 @@
 """Results of the sample faculty, recomputed by hand from the dataset's marks (SPEC §3)."""
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from statistics import mean
 
 from sqlalchemy import select
@@ -39,8 +40,15 @@ def test_discipline_results_match_hand_computation(sample):
         assert abs(row["tk"] - tk) < 0.006
         assert abs(row["rd"] - rd) < 0.006
         if rd >= 50 and isinstance(exam, int) and exam >= 50:
-            final = int(Decimal(str(0.6 * rd + 0.4 * exam)).quantize(Decimal(1), ROUND_HALF_UP))
+            exact = Fraction(3, 5) * Fraction(rd) + Fraction(2, 5) * exam
+            final = int(Decimal(exact.numerator / exact.denominator).quantize(Decimal(1), ROUND_HALF_UP))
             assert row["final"] == final and row["status"] == "ok"
+
+
+def test_rounding_is_applied_once_to_the_final(sample):
+    """24010007 in J0001: РД 90.833… and exam 100 give 94.5 → 95 (РД is not rounded first)."""
+    row = next(r for r in results_json(journal("J0001")) if r["student_id"] == "24010007")
+    assert (row["rd"], row["exam"], row["final"], row["letter"]) == (90.83, 100, 95, "A")
 
 
 def test_every_status_is_reachable_in_the_sample(sample):
