@@ -1,4 +1,8 @@
 """docservice: the electronic journal and official-documents service."""
-from .factory import create_app
+import pluggy
 
-__all__ = ["create_app"]
+hookimpl = pluggy.HookimplMarker("docservice")
+
+from .factory import create_app  # noqa: E402  (hookimpl first: plugins import it)
+
+__all__ = ["create_app", "hookimpl"]

@@ -212,26 +212,18 @@ def token_command(login, label):
 @click.option("--if-empty", is_flag=True, help="Only when the store holds no journals yet.")
 @domain_errors
 def demo_load_command(if_empty):
-    """Load the demo faculty (and the sample nomenclature); demo users get the demo password."""
+    """Load the demo faculty; demo users get the demo password."""
     from sqlalchemy import func, select
-    from werkzeug.security import generate_password_hash
 
-    from .demo import DEMO_PASSWORD, build_demo_dataset
-    from .importer import import_dataset
-    from .models import Journal, User, db
+    from .demo import DEMO_PASSWORD, load_demo
+    from .models import Journal, db
 
     if if_empty and db.session.scalar(select(func.count(Journal.id))):
         click.echo("demo data already loaded")
         return
-    data = build_demo_dataset()
-    summary = import_dataset(None, data)
-    hashed = generate_password_hash(DEMO_PASSWORD)
-    logins = [s["login"] for s in data["staff"]]
-    for user in db.session.scalars(select(User).where(User.login.in_(logins))):
-        user.password_hash, user.must_change_password = hashed, False
-    db.session.commit()
+    summary = load_demo()
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
-    click.echo(f"demo users: {', '.join(logins[:6])}, … — password {DEMO_PASSWORD}")
+    click.echo(f"demo users: t.anat2, head.anat, dean.gm, or.inspector, or.head, it.admin … — password {DEMO_PASSWORD}")
 
 
 @monitoring_cli.command("report")
@@ -247,5 +239,7 @@ def monitoring_command(year):
 
 
 def register_cli(app: Flask) -> None:
-    for group in (journal_cli, users_cli, demo_cli, monitoring_cli):
+    from .documents.cli import docs_cli
+
+    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli):
         app.cli.add_command(group)

@@ -25,3 +25,7 @@ MEMO_THRESHOLD = 3             # more than this many grade-changing errors → m
 
 PASSWORD_MIN_LENGTH = 8
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Documents: the address printed in verify QR codes, where issued files are kept.
+PUBLIC_URL = "http://127.0.0.1:5000"
+STORAGE_DIR = None             # default: instance/documents

@@ -1265,5 +1265,24 @@ def main(argv: list[str]) -> None:
     print(json.dumps(build_demo_dataset(seed), ensure_ascii=False, indent=1))
 
 
+def load_demo():
+    """Import the demo faculty into the store (as the system) and give every demo user the
+    demo password, so the service can be tried at once."""
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from .importer import import_dataset
+    from .models import User, db
+
+    data = build_demo_dataset()
+    summary = import_dataset(None, data)
+    hashed = generate_password_hash(DEMO_PASSWORD)
+    logins = [s["login"] for s in data["staff"]]
+    for user in db.session.scalars(select(User).where(User.login.in_(logins))):
+        user.password_hash, user.must_change_password = hashed, False
+    db.session.commit()
+    return summary
+
+
 if __name__ == "__main__":
     main(sys.argv)

@@ -28,7 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_migrations(app)
     app.extensions["docservice.clock"] = app.config.get("CLOCK") or SystemClock(app.config["TIMEZONE"])
 
+    from . import plugins
     from .cli import register_cli
+
+    plugins.init_app(app)
     from .status import bp as status_bp
 
     register_cli(app)

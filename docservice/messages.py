@@ -18,6 +18,8 @@ NOUNS: dict[str, dict[str, str]] = {
     "item": {"kk": "оқу жоспарының пәні", "ru": "дисциплина учебного плана", "en": "curriculum item"},
     "part": {"kk": "блок / модульдік пән", "ru": "блок / модульная дисциплина", "en": "block / modular discipline"},
     "request": {"kk": "өтінім", "ru": "заявка", "en": "request"},
+    "document": {"kk": "құжат", "ru": "документ", "en": "document"},
+    "document type": {"kk": "құжат түрі", "ru": "тип документа", "en": "document type"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -77,10 +77,28 @@ def clock():
     return FrozenClock(START)
 
 
+@pytest.fixture(scope="session")
+def demo_sqlite_template(tmp_path_factory, sqlite_template):
+    """A migrated SQLite database with the demo faculty loaded (loading it takes seconds)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(sqlite_template, path)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "t",
+                      "CLOCK": FrozenClock(START)})
+    with app.app_context():
+        from docservice.demo import load_demo
+
+        load_demo()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
 def app(request, backend, tmp_path, clock, sqlite_template):
+    """The app on a fresh store; tests marked ``demo`` get the demo faculty loaded."""
+    with_demo = request.node.get_closest_marker("demo") is not None
     if backend == "sqlite":
-        shutil.copy(sqlite_template, tmp_path / "test.db")
+        template = request.getfixturevalue("demo_sqlite_template") if with_demo else sqlite_template
+        shutil.copy(template, tmp_path / "test.db")
         url = f"sqlite:///{tmp_path / 'test.db'}"
     else:
         url = request.getfixturevalue("pg_ready")
@@ -89,6 +107,10 @@ def app(request, backend, tmp_path, clock, sqlite_template):
     with app.app_context():
         if backend == "postgresql":
             _truncate_all()
+            if with_demo:
+                from docservice.demo import load_demo
+
+                load_demo()
         yield app
         db.session.remove()
         db.engine.dispose()

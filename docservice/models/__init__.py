@@ -1,5 +1,6 @@
 """The journal store. Import models from here: ``from docservice.models import Journal``."""
 from .base import db
+from .documents import DocumentCounter, IssuedDocument
 from .curriculum import KINDS, AssessmentScheme, CurriculumItem, CurriculumPart, Period
 from .journal import (
     CLOSED, EXAM, LOCKED, OPEN, Journal, JournalEvent, JournalTeacher, Lesson, Mark, MarkHistory,
@@ -13,5 +14,5 @@ __all__ = [
     "CLOSED", "EXAM", "LOCKED", "OPEN", "Journal", "JournalEvent", "JournalTeacher", "Lesson",
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
     "ApiToken", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
-    "ReopenRequest", "Setting",
+    "ReopenRequest", "Setting", "DocumentCounter", "IssuedDocument",
 ]

@@ -1,0 +1,18 @@
+"""Documents: the door for document types and the core that renders, numbers and keeps them.
+
+A plugin writes::
+
+    from docservice import hookimpl
+    from docservice.documents import DocumentType
+
+    class MyDocument(DocumentType): ...
+
+    @hookimpl
+    def docservice_register_document_types(registry):
+        registry.add(MyDocument)
+"""
+from .base import DocumentType
+from .context import addressee, long_date, person, short_date, short_name
+from .validation import coded
+
+__all__ = ["DocumentType", "addressee", "long_date", "person", "short_date", "short_name", "coded"]

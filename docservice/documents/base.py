@@ -1,0 +1,56 @@
+"""What a document type declares. Everything else — validation, rendering to DOCX and
+PDF, numbering, registration, storage — is the core's, written once."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from marshmallow import Schema
+
+LANGUAGES = ("kk", "ru")
+FORMATS = ("docx", "pdf")
+
+
+class DocumentType(ABC):
+    """Subclass, fill the class attributes, write ``build_context``, register the class.
+
+    Templates are ``templates_<lang>/<template>.docx`` (docxtpl) and ``.html`` (WeasyPrint),
+    found in the plugin's own ``template_dirs`` first, then the project's folders.
+    """
+
+    id: ClassVar[str]
+    titles: ClassVar[dict]           # {"kk": …, "ru": …}
+    schema: ClassVar[type[Schema]]   # marshmallow input schema
+    nomenclature: ClassVar[str]      # file index of the nomenclature of files, e.g. "01-12"
+    example: ClassVar[dict]          # an input that works on the demo data
+    template: ClassVar[str | None] = None    # defaults to ``id``
+    template_dirs: ClassVar[tuple] = ()      # folders holding templates_kk/ and templates_ru/
+    languages: ClassVar[tuple] = LANGUAGES
+    formats: ClassVar[tuple] = FORMATS
+    # The policy action an issuer needs; None: any signed-in staff member.
+    issue_roles: ClassVar[tuple | None] = None
+
+    @classmethod
+    def check_declaration(cls) -> None:
+        missing = [a for a in ("id", "titles", "schema", "nomenclature", "example") if not hasattr(cls, a)]
+        if missing:
+            raise TypeError(f"{cls.__name__} does not declare {', '.join(missing)}")
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles["ru"]
+
+    def template_name(self) -> str:
+        return self.template or self.id
+
+    @abstractmethod
+    def build_context(self, data: dict, lang: str) -> dict:
+        """Validated input + the journal store → the one context both formats lay out."""
+
+    def docx_template(self, lang: str):
+        """A python-docx ``Document`` to save as this type's Word template (see
+        ``documents.docx_builder``), or None when the plugin ships its ``.docx`` files."""
+        return None
+
+    def may_issue(self, user, data: dict) -> bool:
+        """Whether ``user`` may issue this document for this input (default: by role)."""
+        return self.issue_roles is None or user.has_role(*self.issue_roles)

@@ -1,0 +1,74 @@
+"""``flask docs …``: list document types, render one from a JSON file, build Word templates."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from ..cli import _actor, _lang, as_option, domain_errors
+from .validation import InputInvalid
+
+docs_cli = AppGroup("docs", help="Documents: list types, render, issue, build templates.")
+
+
+@docs_cli.command("list")
+def list_command():
+    """The registered document types."""
+    from .issuing import registry
+
+    for doc_type in registry():
+        click.echo(f"{doc_type.id:<20} {doc_type.nomenclature:<8} {doc_type.title('ru')} / {doc_type.title('kk')}")
+
+
+@docs_cli.command("render")
+@click.argument("type_id")
+@click.option("--lang", type=click.Choice(["kk", "ru"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), required=True)
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="The input as a JSON file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@click.option("--issue", "do_issue", is_flag=True, help="Issue and register it (number, SHA-256, kept).")
+@as_option
+@domain_errors
+def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
+    """Render a document from a JSON input file: a draft preview, or issued with --issue."""
+    from . import issuing
+
+    data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    try:
+        if do_issue:
+            document = issuing.issue(_actor(as_login), type_id, data, lang, fmt)
+            content = issuing.content_of(document)
+            click.echo(f"{document.number}\t{document.sha256}", err=True)
+        else:
+            content = issuing.preview(_actor(as_login), type_id, data, lang, fmt)
+    except InputInvalid as exc:
+        raise click.ClickException(json.dumps(exc.errors, ensure_ascii=False)) from None
+    Path(output).write_bytes(content)
+    click.echo(output)
+
+
+@docs_cli.command("build-templates")
+@click.option("--type", "type_ids", multiple=True, help="Only these types (default: all that build their own).")
+def build_templates_command(type_ids):
+    """Write the Word templates of the types that describe theirs (templates_<lang>/<id>.docx)."""
+    from .issuing import registry
+    from .rendering import PROJECT
+
+    for doc_type in registry():
+        if type_ids and doc_type.id not in type_ids:
+            continue
+        for lang in doc_type.languages:
+            document = doc_type.docx_template(lang)
+            if document is None:
+                continue
+            base = Path(doc_type.template_dirs[0]) if doc_type.template_dirs else PROJECT
+            target = base / f"templates_{lang}" / f"{doc_type.template_name()}.docx"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            document.save(str(target))
+            click.echo(target)
+
+
+__all__ = ["docs_cli", "_lang"]

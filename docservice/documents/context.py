@@ -1,0 +1,80 @@
+"""What every document shows and is computed once for both formats: the university
+header, the document's number/date/draft mark and verify QR code, people's names."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from ..models import Setting, db
+
+MONTHS = {
+    "kk": ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
+           "қазан", "қараша", "желтоқсан"],
+    "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+           "октября", "ноября", "декабря"],
+}
+DRAFT = {"kk": "ЖОБА", "ru": "ПРОЕКТ"}
+
+
+def setting(key: str, default=None):
+    row = db.session.get(Setting, key)
+    return row.value if row else default
+
+
+def university(lang: str) -> dict:
+    value = setting("university", {}) or {}
+    return {"name": (value.get("name") or {}).get(lang, ""), "short": (value.get("short") or {}).get(lang, "")}
+
+
+def addressee(key: str, lang: str) -> dict:
+    """An addressee from settings (``it_department_head``, ``registrar_head``, ``vice_rector``)."""
+    value = setting(f"addressee.{key}", {}) or {}
+    return {"full_name": (value.get("full_name") or {}).get(lang, ""),
+            "position": (value.get("position") or {}).get(lang, "")}
+
+
+def short_name(full_name: str) -> str:
+    """«Сейітов Ерлан Мұратұлы» → «Сейітов Е. М.» (as names are signed under documents)."""
+    parts = (full_name or "").split()
+    if len(parts) < 2:
+        return full_name or ""
+    return " ".join([parts[0]] + [f"{p[0]}." for p in parts[1:3]])
+
+
+def person(user, lang: str) -> dict:
+    if user is None:
+        return {"full_name": "", "short_name": "", "position": ""}
+    return {"full_name": user.full_name, "short_name": short_name(user.full_name), "position": user.position(lang)}
+
+
+def long_date(d: date | None, lang: str) -> str:
+    """«23» қараша 2026 ж. / «23» ноября 2026 г."""
+    if d is None:
+        return ""
+    suffix = "ж." if lang == "kk" else "г."
+    return f"«{d.day:02d}» {MONTHS[lang][d.month - 1]} {d.year} {suffix}"
+
+
+def short_date(d: date | datetime | None) -> str:
+    return "" if d is None else f"{d:%d.%m.%Y}"
+
+
+def qr_codes(url: str) -> tuple[str, bytes]:
+    """The verify address as a QR code: an SVG data URI for HTML, PNG bytes for DOCX."""
+    import segno
+
+    qr = segno.make(url, error="m")
+    png = io.BytesIO()
+    qr.save(png, kind="png", scale=5, border=2)
+    return qr.svg_data_uri(scale=3, border=2), png.getvalue()
+
+
+def document_block(doc_type, lang: str, number: str | None, issued_on: date, verify_url: str | None) -> dict:
+    """The ``doc`` part of every context: title, number, date, draft mark, QR code."""
+    block = {"title": doc_type.title(lang), "number": number or "", "draft": number is None,
+             "draft_mark": DRAFT[lang] if number is None else "", "date": short_date(issued_on),
+             "long_date": long_date(issued_on, lang), "verify_url": verify_url or "",
+             "qr_svg": "", "qr_png": None}
+    if verify_url:
+        block["qr_svg"], block["qr_png"] = qr_codes(verify_url)
+    return block

@@ -1,0 +1,41 @@
+"""Where issued files are kept. Local folder by default; the interface admits an object store."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app
+
+
+class Storage(Protocol):
+    def put(self, key: str, data: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
+
+
+class LocalStorage:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError(f"storage key outside the store: {key!r}")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a reader never sees half a file
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+
+def storage() -> Storage:
+    ext = current_app.extensions
+    if "docservice.storage" not in ext:
+        root = current_app.config.get("STORAGE_DIR") or Path(current_app.instance_path) / "documents"
+        ext["docservice.storage"] = LocalStorage(root)
+    return ext["docservice.storage"]

@@ -1,0 +1,1 @@
+"""Document type explanatory_note (being written in this session)."""

@@ -1,0 +1,1 @@
+"""Document type ktp (being written in this session)."""

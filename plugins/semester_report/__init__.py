@@ -1,0 +1,1 @@
+"""Document type semester_report (being written in this session)."""

@@ -1,0 +1,1 @@
+"""Document type summary_vedomost (being written in this session)."""

@@ -1,0 +1,1 @@
+"""Document type vedomost (being written in this session)."""

@@ -1,0 +1,73 @@
+"""Reading rendered documents back as a person would: the text of a DOCX and of a PDF,
+and the fonts a PDF embeds."""
+from __future__ import annotations
+
+import io
+
+
+def docx_text(content: bytes) -> str:
+    """All text of a DOCX: body paragraphs, tables (row by row), headers and footers."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    parts: list[str] = []
+
+    def walk(container):
+        for block in container.iter_inner_content():
+            if hasattr(block, "rows"):
+                for row in block.rows:
+                    parts.append(" | ".join(cell.text for cell in row.cells))
+            else:
+                parts.append(block.text)
+
+    walk(doc)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            parts.extend(p.text for p in part.paragraphs)
+    return "\n".join(parts)
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def pdf_pages(content: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def pdf_font_names(content: bytes) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            names.add(str(ref.get_object().get("/BaseFont")))
+    return names
+
+
+def pdf_font_coverage(content: bytes) -> set[str]:
+    """Every character the embedded fonts can show (from their ToUnicode maps)."""
+    from pypdf import PdfReader
+
+    chars: set[str] = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            cmap = font.get("/ToUnicode")
+            if cmap is None:
+                continue
+            data = cmap.get_object().get_data().decode("latin-1")
+            import re
+
+            for hexes in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", data):
+                try:
+                    chars.add(bytes.fromhex(hexes).decode("utf-16-be"))
+                except (ValueError, UnicodeDecodeError):
+                    pass
+    return chars
