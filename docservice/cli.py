@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import click
@@ -137,14 +135,14 @@ def lock_overdue_command():
 
 @journal_cli.command("deadline")
 @click.argument("journal_id")
-@click.argument("deadline", required=False)
+@click.argument("deadline", required=False, type=click.DateTime(["%Y-%m-%d"]))
 @as_option
 @domain_errors
 def deadline_command(journal_id, deadline, as_login):
     """Set a journal's closing deadline (YYYY-MM-DD); without a date, back to the period's rule."""
     from .journals import find_journal, set_deadline
 
-    day = date.fromisoformat(deadline) if deadline else None
+    day = deadline.date() if deadline else None
     journal = set_deadline(_actor(as_login), find_journal(journal_id), day)
     click.echo(f"{journal.code}: {journal.deadline.isoformat()} ({journal.state})")
 
@@ -181,19 +179,15 @@ def create_user_command(login, full_name, roles, email, password, as_login):
 
 @users_cli.command("password")
 @click.argument("login")
+@as_option
 @domain_errors
-def reset_password_command(login):
+def reset_password_command(login, as_login):
     """Give the user a new one-time password (prints it)."""
-    from werkzeug.security import generate_password_hash
-
     from .journals import find_user
-    from .models import db
-    from .users import one_time_password
+    from .users import reset_password
 
-    user, secret = find_user(login), one_time_password()
-    user.password_hash, user.must_change_password = generate_password_hash(secret), True
-    db.session.commit()
-    click.echo(f"{user.login}\t{secret}")
+    user = find_user(login)
+    click.echo(f"{user.login}\t{reset_password(_actor(as_login), user)}")
 
 
 @users_cli.command("token")
@@ -205,7 +199,7 @@ def token_command(login, label):
     from .journals import find_user
     from .users import issue_token
 
-    click.echo(issue_token(find_user(login), label))
+    click.echo(issue_token(None, find_user(login), label))
 
 
 @demo_cli.command("load")
@@ -231,11 +225,9 @@ def demo_load_command(if_empty):
 @domain_errors
 def monitoring_command(year):
     """Reopenings per teacher and department with disciplinary levels, as JSON."""
-    from .monitoring import department_lines, teacher_lines
+    from .monitoring import report
 
-    click.echo(json.dumps({"teachers": [asdict(t) for t in teacher_lines(year)],
-                           "departments": [asdict(d) for d in department_lines(year)]},
-                          ensure_ascii=False, indent=1))
+    click.echo(json.dumps(report(None, year), ensure_ascii=False, indent=1))
 
 
 def register_cli(app: Flask) -> None:

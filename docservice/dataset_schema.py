@@ -114,7 +114,8 @@ class JournalSchema(Loose):
     period = fields.String(required=True, validate=validate.Regexp(PERIOD_RE))
     teachers = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     final_control = fields.Date(required=True)
-    deadline = fields.Date(allow_none=True, load_default=None)
+    # Absent: the registrar's deadline in the store (if any) is kept on re-import.
+    deadline = fields.Date(allow_none=True)
     lessons = fields.List(fields.Nested(LessonSchema), load_default=list)
 
 

@@ -27,11 +27,12 @@ staff              login, full_name, position_kk *(opt)*, position_ru *(opt)*,
 groups             code, program, course, language
 students           id (record-book number), full_name, group
 curriculum         code, name_kk, name_ru, kind, credits, department, program, course,
-                   semester, control *(opt)*
+                   semester, control *(opt)*, scheme *(opt)* (the item's own assessment
+                   rules as JSON text, e.g. ``{"rd_weight": 0.5, "exam_weight": 0.5}``)
 curriculum_parts   item (curriculum code), code, name_kk, name_ru, credits *(opt)*,
   *(opt)*          department — blocks of an ``integrated`` item, parts of a ``module``
 journals           id, curriculum_item, part *(opt)*, group, period, teachers,
-                   final_control *(opt)*
+                   final_control
 lessons *(opt)*    journal (journal id), date, time *(opt)*, topic_kk *(opt)*,
                    topic_ru *(opt)*, type *(opt)*, hours *(opt)*, room *(opt)*
 marks *(opt)*      journal, student, column, value, note *(opt)*
@@ -58,6 +59,7 @@ Cells
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import zipfile
@@ -89,6 +91,7 @@ class _Sheet:
     nulls: frozenset[str]      # an empty cell is JSON null rather than an absent key
     children: frozenset[str]   # nested lists kept on another sheet
     optional_sheet: bool
+    jsons: frozenset[str] = frozenset()  # structured values, written as JSON text in one cell
 
     def kind(self, column: str) -> str | None:
         if column in self.numbers:
@@ -97,11 +100,11 @@ class _Sheet:
 
 
 def _sheet(name, columns, *, optional="", numbers="", lists="", nulls="", children="",
-           optional_sheet=False) -> _Sheet:
+           optional_sheet=False, jsons="") -> _Sheet:
     columns = tuple(columns.split())
     return _Sheet(name, columns, frozenset(columns) - frozenset(optional.split()),
                   frozenset(numbers.split()), frozenset(lists.split()), frozenset(nulls.split()),
-                  frozenset(children.split()), optional_sheet)
+                  frozenset(children.split()), optional_sheet, frozenset(jsons.split()))
 
 
 INFO = _sheet("info", "key value")
@@ -116,8 +119,9 @@ STAFF = _sheet("staff", "login full_name position_kk position_ru department scho
 GROUPS = _sheet("groups", "code program course language", numbers="course")
 STUDENTS = _sheet("students", "id full_name group")
 CURRICULUM = _sheet("curriculum",
-                    "code name_kk name_ru kind credits department program course semester control",
-                    optional="control", numbers="credits course semester", children="blocks parts")
+                    "code name_kk name_ru kind credits department program course semester control scheme",
+                    optional="control scheme", numbers="credits course semester", children="blocks parts",
+                    jsons="scheme")
 CURRICULUM_PARTS = _sheet("curriculum_parts", "item code name_kk name_ru credits department",
                           optional="credits", numbers="credits", optional_sheet=True)
 JOURNALS = _sheet("journals", "id curriculum_item part group period teachers final_control",
@@ -219,7 +223,9 @@ def _flatten(record: dict, sheet: _Sheet) -> dict:
     for key, value in record.items():
         if key in sheet.children:
             continue
-        if key in sheet.lists and isinstance(value, list):
+        if key in sheet.jsons:
+            flat[key] = None if value is None else json.dumps(value, ensure_ascii=False)
+        elif key in sheet.lists and isinstance(value, list):
             flat[key] = ", ".join(map(str, value)) or None
         elif _is_translation(value):
             flat.update((f"{key}_{lang}", text) for lang, text in value.items())
@@ -365,7 +371,8 @@ def _sheet_rows(ws, sheet: _Sheet) -> Iterator[tuple[str, dict]]:
         cells = {column: _normalise(value, sheet.kind(column))
                  for column, value in zip_longest(header, values) if column}
         if any(value is not None for value in cells.values()):
-            yield f"{ws.title}, row {number}", _unflatten(cells, sheet)
+            where = f"{ws.title}, row {number}"
+            yield where, _unflatten(cells, sheet, where)
 
 
 def _header(value, sheet: _Sheet) -> str | None:
@@ -375,10 +382,15 @@ def _header(value, sheet: _Sheet) -> str | None:
     return column.lower() if column.lower() in sheet.columns else column or None
 
 
-def _unflatten(cells: dict, sheet: _Sheet) -> dict:
+def _unflatten(cells: dict, sheet: _Sheet, where: str = "") -> dict:
     record: dict[str, Any] = {}
     for column, value in cells.items():
-        if value is None:
+        if column in sheet.jsons and value is not None:
+            try:
+                record[column] = json.loads(str(value))
+            except json.JSONDecodeError as exc:
+                raise DatasetError("field_invalid", where=where, field=column, detail=str(exc)) from None
+        elif value is None:
             if column in sheet.lists:
                 record[column] = []
             elif column in sheet.nulls:

@@ -63,11 +63,8 @@ class DatasetError(Invalid):
 
 
 def _localized(params: dict, lang: str) -> dict:
-    """``what`` names a kind of record: say it in the user's language."""
-    what = params.get("what")
-    if what in NOUNS:
-        return {**params, "what": NOUNS[what][lang]}
-    return params
+    """``what`` names a kind of record, ``state`` a journal state: say them in the user's language."""
+    return {k: NOUNS[v][lang] if k in ("what", "state") and v in NOUNS else v for k, v in params.items()}
 
 
 def _plain(params: dict) -> dict:

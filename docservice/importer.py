@@ -21,7 +21,9 @@ from .clock import now as clock_now
 from .dataset_schema import FORMAT, DatasetSchema
 from .errors import DatasetError, DomainError
 from .grading import Scheme
-from .journals import cell_of, write_cell
+from .models.journal import exam_is_here
+from .results import scheme_from_rules
+from .journals import cell_of, is_writable, write_cell
 from .models import (
     EXAM, AssessmentScheme, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher,
     Lesson, Mark, Period, Program, School, Setting, Student, User, db,
@@ -183,7 +185,7 @@ def _check_references(d: dict, origins: dict) -> None:
         parts[item["code"]] = {p["code"]: (pos, len(sub)) for pos, p in enumerate(sub)}
     journal_cols: dict[str, set] = {}
     journal_group: dict[str, str] = {}
-    kinds = {item["code"]: item["kind"] for item in d["curriculum"]}
+    items_by_code = {item["code"]: item for item in d["curriculum"]}
     for i, j in enumerate(d["journals"]):
         ref("journals", i, "curriculum_item", j["curriculum_item"], items, "curriculum item")
         ref("journals", i, "group", j["group"], groups, "group")
@@ -194,15 +196,22 @@ def _check_references(d: dict, origins: dict) -> None:
             ref("journals", i, "part", j["part"], set(item_parts), "part")
         elif j["part"] is not None:
             ref("journals", i, "part", j["part"], set(), "part")
-        cols = {lesson["date"].isoformat() for lesson in j["lessons"]} | {"RK1", "RK2"}
+        item = items_by_code[j["curriculum_item"]]
+        cols = {lesson["date"].isoformat() for lesson in j["lessons"]}
+        cols |= set(scheme_from_rules(item.get("scheme")).control_columns)
         pos = item_parts.get(j["part"]) if j["part"] else None
-        last_block = pos is None or kinds[j["curriculum_item"]] != "integrated" or pos[0] == pos[1] - 1
-        if last_block:
+        if exam_is_here(item["kind"], pos[0] if pos else None, pos[1] if pos else 0):
             cols.add(EXAM)
         journal_cols[j["id"]] = cols
         journal_group[j["id"]] = j["group"]
     group_of = {s["id"]: s["group"] for s in d["students"]}
+    cells_seen = set()
     for i, m in enumerate(d["marks"]):
+        cell_key = (m["journal"], m["student"], m["column"])
+        if cell_key in cells_seen:
+            raise DatasetError("duplicate_key", where=_where(f"marks[{i}]", origins), field="column",
+                               key=" / ".join(cell_key))
+        cells_seen.add(cell_key)
         ref("marks", i, "journal", m["journal"], journals, "journal")
         ref("marks", i, "student", m["student"], students, "student")
         if group_of[m["student"]] != journal_group[m["journal"]]:
@@ -213,10 +222,12 @@ def _check_references(d: dict, origins: dict) -> None:
             raise DatasetError(code, where=_where(f"marks[{i}]", origins), field="column",
                                column=m["column"], journal=m["journal"])
         try:
-            parse_cell(m["value"])
+            cell = parse_cell(m["value"])
         except DomainError as err:
             raise DatasetError(err.code, where=_where(f"marks[{i}]", origins), field="value",
                                **err.params) from None
+        if m["column"] == EXAM and cell is not None and cell.is_transfer:
+            raise DatasetError("transfer_not_for_exam", where=_where(f"marks[{i}]", origins), field="value")
 
 
 # --- writes --------------------------------------------------------------------------
@@ -228,6 +239,11 @@ class _Writer:
         self.actor, self.d, self.origins = actor, data, origins
         self.at = clock_now()
         self.summary = ImportSummary()
+        # Roles and posts (deans, heads) are the IT department's to give, or the operator's.
+        self.may_manage = policy.allowed(actor, "users.manage")
+
+    def refuse(self, path: str, field: str) -> None:
+        raise DatasetError("forbidden", where=_where(path, self.origins), field=field, action="users.manage")
 
     def run(self) -> ImportSummary:
         self.settings()
@@ -237,10 +253,13 @@ class _Writer:
         programs = self.upsert(Program, "programs", "code",
                                lambda r: {**_names(r), "school_id": schools[r["school"]].id})
         users = self.staff(departments, schools)
-        for r in self.d["schools"]:
-            schools[r["code"]].dean_id = users[r["dean"]].id if r["dean"] else None
-        for r in self.d["departments"]:
-            departments[r["code"]].head_id = users[r["head"]].id if r["head"] else None
+        for collection, objects, post, column in (("schools", schools, "dean", "dean_id"),
+                                                  ("departments", departments, "head", "head_id")):
+            for i, r in enumerate(self.d[collection]):
+                value = users[r[post]].id if r[post] else None
+                if getattr(objects[r["code"]], column) != value and not self.may_manage:
+                    self.refuse(f"{collection}[{i}]", post)
+                setattr(objects[r["code"]], column, value)
         groups = self.upsert(Group, "groups", "code", lambda r: {
             "program_id": programs[r["program"]].id, "course": r["course"], "language": r["language"]})
         students = self.upsert(Student, "students", "id", lambda r: {
@@ -283,8 +302,10 @@ class _Writer:
                     "email": r["email"], "department_id": departments[r["department"]].id if r["department"] else None,
                     "school_id": schools[r["school"]].id if r["school"] else None}
         users = self.upsert(User, "staff", "login", values)
-        for r in self.d["staff"]:
+        for i, r in enumerate(self.d["staff"]):
             if users[r["login"]].roles != set(r["roles"]):
+                if not self.may_manage:
+                    self.refuse(f"staff[{i}]", "roles")
                 set_roles(users[r["login"]], r["roles"])
         db.session.flush()
         return users
@@ -341,14 +362,17 @@ class _Writer:
             "item_id": items[r["curriculum_item"]].id,
             "part_id": parts[r["part"]].id if r["part"] else None,
             "group_id": groups[r["group"]].id, "period_id": periods[r["period"]].id,
-            "final_control": r["final_control"], "deadline_override": r["deadline"]}, column="code")
+            "final_control": r["final_control"],
+            **({"deadline_override": r["deadline"]} if "deadline" in r else {})}, column="code")
         for r in self.d["journals"]:
             journal = journals[r["id"]]
             self.lessons(journal, r["lessons"])
-            teachers = {t.user_id for t in journal.staff if t.role == "teacher"}
-            for login in r["teachers"]:
-                if users[login].id not in teachers:
-                    journal.staff.append(JournalTeacher(user_id=users[login].id, role="teacher"))
+            listed = {users[login].id for login in r["teachers"]}
+            # The file's teacher list is the journal's (substitutes, recorded in the app, stay).
+            journal.staff[:] = [t for t in journal.staff if t.role != "teacher" or t.user_id in listed]
+            present = {t.user_id for t in journal.staff if t.role == "teacher"}
+            for user_id in sorted(listed - present):
+                journal.staff.append(JournalTeacher(user_id=user_id, role="teacher"))
         db.session.flush()
         return journals
 
@@ -370,12 +394,18 @@ class _Writer:
         ids = [j.id for j in journals.values()]
         for m in db.session.scalars(select(Mark).where(Mark.journal_id.in_(ids))):
             existing[(m.journal_id, m.student_id, m.column)] = m
-        for r in self.d["marks"]:
+        for i, r in enumerate(self.d["marks"]):
             journal, student = journals[r["journal"]], students[r["student"]]
             cell = parse_cell(r["value"])
             mark = existing.get((journal.id, student.id, r["column"]))
             before = cell_text(cell_of(mark))
             if before != cell_text(cell):
+                # A closed journal changes only through a reopening; only the operator moving the
+                # history from the old system (the CLI without --as) writes into it directly.
+                if self.actor is not None and not is_writable(journal, self.at):
+                    raise DatasetError("journal_closed", where=_where(f"marks[{i}]", self.origins),
+                                       field="journal", state=journal.state if journal.state != "open" else "locked",
+                                       deadline=journal.deadline.isoformat())
                 write_cell(journal, student, r["column"], cell, self.actor, self.at, "import", None, mark)
                 self.summary.marks_changed += 1
         db.session.flush()

@@ -14,10 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import policy
 from .cells import cell_text, parse_cell
 from .clock import now as clock_now
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .grading import Cell
+from .transactions import atomic
 from .models import (
-    CLOSED, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, Journal, JournalEvent, JournalTeacher, Mark,
+    CLOSED, EXAM, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, Journal, JournalEvent, JournalTeacher, Mark,
     MarkHistory, Period, Student, User, db,
 )
 
@@ -87,21 +88,30 @@ def set_mark(actor: User | None, journal: Journal, record_book: str, column: str
     """Enter one cell. ``expected_version`` is the version the writer read (0: the cell was
     empty); a different current version means someone else wrote first: ``Conflict``."""
     at = clock_now()
+    sync_lock(journal, at)
     try:
-        sync_lock(journal, at)
         grant = _write_access(actor, journal, at)
         student = _student_of(journal, record_book)
         if column not in journal.columns:
             raise Invalid("column_unknown", field="column", column=column)
         cell = parse_cell(value, note)
+        if column == EXAM and cell is not None and cell.is_transfer:
+            raise Invalid("transfer_not_for_exam", field="value")
         mark = db.session.scalar(select(Mark).where(
             Mark.journal_id == journal.id, Mark.student_id == student.id, Mark.column == column))
         if expected_version is not None and expected_version != (mark.version if mark else 0):
             raise Conflict("mark_conflict", who=mark.updated_by.login if mark and mark.updated_by else "—",
                            current=cell_text(cell_of(mark)) or "")
-        if grant is not None:
-            _check_grant(grant, record_book, column, mark, cell)
+        if grant is not None and not grant.covers(record_book, column):
+            raise Forbidden("grant_scope", student=record_book, column=column)
+        before = _grades_of(journal, student) if grant is not None and grant.kind == WITHOUT_CHANGE else None
         mark = write_cell(journal, student, column, cell, actor, at, via, grant, mark)
+        db.session.flush()
+        if before is not None:
+            after = _grades_of(journal, student)
+            if after != before:
+                changed = ", ".join(f"{k}: {before[k]} → {after[k]}" for k in before if before[k] != after[k])
+                raise Forbidden("grant_no_grade_change", what_changed=changed)
         db.session.commit()
         return mark
     except (StaleDataError, IntegrityError):
@@ -110,6 +120,17 @@ def set_mark(actor: User | None, journal: Journal, record_book: str, column: str
     except Exception:
         db.session.rollback()
         raise
+
+
+def _grades_of(journal: Journal, student: Student) -> dict:
+    """What "grades" means for a reopening without grade change: ТК, midterms, РД, exam,
+    final, letter and status of the student in this journal must all stay as they are."""
+    from .results import journal_results
+
+    result = next(r for s, r in journal_results(journal) if s.id == student.id)
+    shown = result.as_dict()
+    return {k: shown[k] for k in ("tk", "rd", "exam", "final", "letter", "status")} | {
+        c.lower(): shown[c.lower()] for c in result.controls}
 
 
 def write_cell(journal, student, column, cell: Cell | None, actor, at, via, grant=None, mark=None):
@@ -146,21 +167,9 @@ def _write_access(actor, journal, at) -> AccessGrant | None:
     if grant is None:
         if actor is not None and not policy.allowed(actor, "journal.view", journal, at.date()):
             raise Forbidden("forbidden", action="journal.enter")
-        raise _closed_error(journal)
+        raise DomainError("journal_closed", state=journal.state, deadline=journal.deadline.isoformat())
+    policy.require(actor, "journal.enter_grant", journal, at.date())
     return grant
-
-
-def _closed_error(journal: Journal):
-    from .errors import DomainError
-
-    return DomainError("journal_closed", state=journal.state, deadline=journal.deadline.isoformat())
-
-
-def _check_grant(grant: AccessGrant, record_book, column, mark, cell) -> None:
-    if not grant.covers(record_book, column):
-        raise Forbidden("grant_scope", student=record_book, column=column)
-    if grant.kind == WITHOUT_CHANGE and mark is not None and cell_text(cell_of(mark)) != cell_text(cell):
-        raise Forbidden("grant_no_grade_change", old=cell_text(cell_of(mark)))
 
 
 def _student_of(journal: Journal, record_book: str) -> Student:
@@ -170,76 +179,77 @@ def _student_of(journal: Journal, record_book: str) -> Student:
     return student
 
 
+@atomic
 def close_journal(actor: User | None, journal: Journal) -> Journal:
     """The teacher forms the vedomost and closes the journal. A journal locked at its
     deadline can still be closed (no marks change); it stays counted as closed late."""
     at = clock_now()
-    try:
-        sync_lock(journal, at)
-        policy.require(actor, "journal.close", journal, at.date())
-        if journal.state == CLOSED:
-            raise Invalid("journal_already_closed")
-        journal.closed_late = journal.closed_late or at.date() > journal.deadline
-        journal.state, journal.closed_at = CLOSED, at
-        record_event(journal, actor, "closed", at, late=journal.closed_late)
-        db.session.commit()
-        return journal
-    except Exception:
-        db.session.rollback()
-        raise
+    sync_lock(journal, at)
+    policy.require(actor, "journal.close", journal, at.date())
+    if journal.state == CLOSED:
+        raise Invalid("journal_already_closed")
+    journal.closed_late = journal.closed_late or at.date() > journal.deadline
+    journal.state, journal.closed_at = CLOSED, at
+    record_event(journal, actor, "closed", at, late=journal.closed_late)
+    return journal
 
 
+def _reopen_if_in_time(journal: Journal, at: datetime) -> None:
+    """A journal locked at its deadline opens again when the registrar moves the deadline
+    past today (it was never closed by its teacher)."""
+    if journal.state == LOCKED and at.date() <= journal.deadline:
+        journal.state, journal.closed_late = OPEN, False
+
+
+@atomic
 def set_deadline(actor: User | None, journal: Journal, deadline: date | None) -> Journal:
     """The registrar moves one journal's deadline (None: back to the period's rule)."""
     at = clock_now()
-    try:
-        policy.require(actor, "journal.deadline", journal, at.date())
-        if deadline is not None and deadline < journal.final_control:
-            raise Invalid("deadline_invalid", field="deadline", final_control=journal.final_control.isoformat())
-        journal.deadline_override = deadline
-        if journal.state == LOCKED and at.date() <= journal.deadline:
-            journal.state, journal.closed_late = OPEN, False  # the registrar extended it in time
-        record_event(journal, actor, "deadline_set", at, deadline=journal.deadline.isoformat())
-        db.session.commit()
-        return journal
-    except Exception:
-        db.session.rollback()
-        raise
+    policy.require(actor, "journal.deadline", journal, at.date())
+    if deadline is not None and deadline < journal.final_control:
+        raise Invalid("deadline_invalid", field="deadline", final_control=journal.final_control.isoformat())
+    journal.deadline_override = deadline
+    _reopen_if_in_time(journal, at)
+    record_event(journal, actor, "deadline_set", at, deadline=journal.deadline.isoformat())
+    return journal
 
 
-def set_period_rule(actor: User | None, period: Period, close_within_days: int) -> Period:
+@atomic
+def set_period_rule(actor: User | None, period: Period, close_within_days) -> Period:
     """The registrar sets how many days after the final control a period's journals close."""
+    at = clock_now()
     policy.require(actor, "period.deadlines")
-    if not 0 <= close_within_days <= 60:
+    if isinstance(close_within_days, bool) or not isinstance(close_within_days, int) \
+            or not 0 <= close_within_days <= 60:
         raise Invalid("field_invalid", field="close_within_days", detail=str(close_within_days))
     period.close_within_days = close_within_days
-    db.session.commit()
+    for journal in db.session.scalars(select(Journal).where(Journal.period_id == period.id)):
+        if journal.deadline_override is None:
+            _reopen_if_in_time(journal, at)
+            record_event(journal, actor, "deadline_set", at, deadline=journal.deadline.isoformat(),
+                         rule_days=close_within_days)
     return period
 
 
+@atomic
 def appoint_substitute(actor: User | None, journal: Journal, substitute: User, protocol: str,
                        valid_from: date | None = None, valid_until: date | None = None) -> JournalTeacher:
     """Record a department decision that ``substitute`` keeps the journal (under own login)."""
     at = clock_now()
-    try:
-        policy.require(actor, "journal.substitute", journal, at.date())
-        if not substitute.has_role("teacher"):
-            raise Invalid("not_a_teacher", field="substitute", login=substitute.login)
-        if any(t.user_id == substitute.id and t.role == "teacher" for t in journal.staff):
-            raise Invalid("substitute_same", field="substitute")
-        if not (protocol or "").strip():
-            raise Invalid("field_required", field="protocol")
-        row = JournalTeacher(journal_id=journal.id, user_id=substitute.id, role="substitute",
-                             protocol=protocol.strip(), valid_from=valid_from or at.date(),
-                             valid_until=valid_until, recorded_by_id=actor.id if actor else None,
-                             recorded_at=at)
-        db.session.add(row)
-        record_event(journal, actor, "substitution", at, substitute=substitute.login, protocol=protocol)
-        db.session.commit()
-        return row
-    except Exception:
-        db.session.rollback()
-        raise
+    policy.require(actor, "journal.substitute", journal, at.date())
+    if not substitute.has_role("teacher"):
+        raise Invalid("not_a_teacher", field="substitute", login=substitute.login)
+    if any(t.user_id == substitute.id and t.role == "teacher" for t in journal.staff):
+        raise Invalid("substitute_same", field="substitute")
+    if not (protocol or "").strip():
+        raise Invalid("field_required", field="protocol")
+    row = JournalTeacher(journal_id=journal.id, user_id=substitute.id, role="substitute",
+                         protocol=protocol.strip(), valid_from=valid_from or at.date(),
+                         valid_until=valid_until, recorded_by_id=actor.id if actor else None,
+                         recorded_at=at)
+    db.session.add(row)
+    record_event(journal, actor, "substitution", at, substitute=substitute.login, protocol=protocol)
+    return row
 
 
 def history(journal: Journal) -> list[MarkHistory]:

@@ -19,6 +19,10 @@ NOUNS: dict[str, dict[str, str]] = {
     "part": {"kk": "блок / модульдік пән", "ru": "блок / модульная дисциплина", "en": "block / modular discipline"},
     "request": {"kk": "өтінім", "ru": "заявка", "en": "request"},
     "document": {"kk": "құжат", "ru": "документ", "en": "document"},
+    # journal states
+    "open": {"kk": "ашық", "ru": "открыт", "en": "open"},
+    "closed": {"kk": "жабық", "ru": "закрыт", "en": "closed"},
+    "locked": {"kk": "мерзімі өткендіктен бұғатталған", "ru": "заблокирован по сроку", "en": "locked at its deadline"},
     "document type": {"kk": "құжат түрі", "ru": "тип документа", "en": "document type"},
 }
 
@@ -71,9 +75,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The reopen grant does not cover this cell ({student}, {column})",
     },
     "grant_no_grade_change": {
-        "kk": "Бағаны өзгертпей қайта ашу: бар бағаны ({old}) өзгертуге болмайды, тек бос ұяшықтарды толтыруға болады",
-        "ru": "Открытие без изменения оценок: нельзя менять выставленную оценку ({old}), можно только заполнить пустые ячейки",
-        "en": "Reopened without grade change: the existing mark ({old}) cannot be changed, only empty cells filled",
+        "kk": "Журнал бағаларды өзгертпей ашылған: бұл жазба білім алушының бағасын өзгертеді ({what_changed})",
+        "ru": "Журнал открыт без изменения оценок: эта запись меняет оценки обучающегося ({what_changed})",
+        "en": "The journal was reopened without grade change: this entry changes the student's grades ({what_changed})",
+    },
+    "transfer_not_for_exam": {
+        "kk": "Емтихан бағанына «қайта есепке алу» қойылмайды",
+        "ru": "«Перезачет» не ставится в графу экзамена",
+        "en": "A credit transfer cannot be entered in the exam column",
+    },
+    "reopen_not_yours": {
+        "kk": "Өтінімді оны берген оқытушы ғана аяқтай алады",
+        "ru": "Завершить заявку может только подавший её преподаватель",
+        "en": "Only the teacher who filed the request can complete it",
+    },
+    "date_in_future": {
+        "kk": "Күні болашақта болмауы керек ({date})",
+        "ru": "Дата не может быть в будущем ({date})",
+        "en": "The date cannot be in the future ({date})",
+    },
+    "date_order": {
+        "kk": "Қате анықталған күн қате енгізілген күннен ерте болмауы керек",
+        "ru": "Дата выявления ошибки не может быть раньше даты неверной записи",
+        "en": "The error cannot be detected before the wrong entry was made",
+    },
+    "blocks_missing": {
+        "kk": "Интеграцияланған пәннің барлық блоктарының журналдары жоқ ({missing})",
+        "ru": "Нет журналов всех блоков интегрированной дисциплины ({missing})",
+        "en": "Not every block of the integrated discipline has a journal ({missing})",
     },
     "mark_conflict": {
         "kk": "Бұл ұяшықты басқа пайдаланушы өзгертті ({who}, қазір «{current}»): бетті жаңартып, қайта енгізіңіз",

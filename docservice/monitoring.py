@@ -3,11 +3,12 @@ the disciplinary level each count earns (KK 20) and the memo flag (RU 17–18)."
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from flask import current_app
 from sqlalchemy import select
 
+from . import policy
 from .models import WITH_CHANGE, Journal, Period, ReopenRequest, db
 
 REOPENED = ("granted", "completed")
@@ -73,3 +74,10 @@ def memo_teachers(academic_year: str) -> list[TeacherLine]:
     """Teachers whose grade-changing errors exceed the threshold: the registrar writes a
     memo to the vice-rector about them (RU 17)."""
     return [line for line in teacher_lines(academic_year) if line.memo]
+
+
+def report(actor, academic_year: str) -> dict:
+    """The monitoring report for the registrar and the vice-rector."""
+    policy.require(actor, "monitoring.view")
+    return {"teachers": [asdict(t) for t in teacher_lines(academic_year)],
+            "departments": [asdict(d) for d in department_lines(academic_year)]}

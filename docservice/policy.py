@@ -33,6 +33,8 @@ def _journal_rules(day):
         or heads(u, j) or is_dean_of(u, j),
         "journal.enter": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
         "journal.close": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
+        # Writing through a reopen grant: still a teacher of the journal (the grant is checked apart).
+        "journal.enter_grant": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
         "journal.deadline": lambda u, j: u.has_role("registrar", "registrar_head"),
         "journal.substitute": lambda u, j: heads(u, j),
         "reopen.file": lambda u, j: u.has_role("teacher") and teaches(u, j, day),

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from . import policy
 from .clock import now as clock_now
-from .errors import Invalid
-from .journals import record_event
+from .errors import Forbidden, Invalid
+from .journals import record_event, sync_lock
+from .transactions import atomic
 from .models import (
     CLOSED, LOCKED, WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, Journal, ReopenRequest, User, db,
 )
@@ -31,32 +32,24 @@ def _days() -> int:
     return current_app.config["REOPEN_STEP_DAYS"]
 
 
-def _transaction(fn):
-    """Run a workflow step as one transaction: all of it or nothing."""
-    def wrapper(*args, **kwargs):
-        try:
-            result = fn(*args, **kwargs)
-            db.session.commit()
-            return result
-        except Exception:
-            db.session.rollback()
-            raise
-    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
-    return wrapper
-
-
 def _step(request: ReopenRequest, expected: str, step: str) -> None:
     if request.status != expected:
         raise Invalid("reopen_step_order", status=request.status, step=step)
 
 
-@_transaction
+@atomic
 def file_request(actor: User | None, journal: Journal, kind: str, reason: str, detected_on: date | None = None,
                  wrong_entry_on: date | None = None, students: list[str] | None = None,
                  columns: list[str] | None = None, lesson_types: str | None = None) -> ReopenRequest:
     """The teacher asks to reopen a closed (or locked) journal, with the reason."""
     at = clock_now()
+    sync_lock(journal, at)  # an overdue journal is locked even before the nightly lock runs
     policy.require(actor, "reopen.file", journal, at.date())
+    detected_on = detected_on or at.date()
+    if detected_on > at.date():
+        raise Invalid("date_in_future", field="detected_on", date=detected_on.isoformat())
+    if wrong_entry_on is not None and wrong_entry_on > detected_on:
+        raise Invalid("date_order", field="detected_on")
     if kind not in (WITH_CHANGE, WITHOUT_CHANGE):
         raise Invalid("reopen_kind_invalid", field="kind")
     if journal.state not in (CLOSED, LOCKED):
@@ -76,7 +69,7 @@ def file_request(actor: User | None, journal: Journal, kind: str, reason: str, d
         raise Invalid("student_not_in_group", field="students", student=strangers[0])
     request = ReopenRequest(
         journal_id=journal.id, kind=kind, teacher_id=actor.id if actor else journal.staff[0].user_id,
-        created_at=at, detected_on=detected_on or at.date(), wrong_entry_on=wrong_entry_on,
+        created_at=at, detected_on=detected_on, wrong_entry_on=wrong_entry_on,
         reason=reason.strip(), students=list(students or []), columns=list(columns or []),
         lesson_types=lesson_types, status=FILED)
     db.session.add(request)
@@ -85,7 +78,7 @@ def file_request(actor: User | None, journal: Journal, kind: str, reason: str, d
     return request
 
 
-@_transaction
+@atomic
 def visa(actor: User | None, request: ReopenRequest) -> ReopenRequest:
     """The head of department agrees the explanatory note (grade-changing requests only)."""
     at = clock_now()
@@ -97,7 +90,7 @@ def visa(actor: User | None, request: ReopenRequest) -> ReopenRequest:
     return request
 
 
-@_transaction
+@atomic
 def decide(actor: User | None, request: ReopenRequest, protocol_no: str, protocol_date: date) -> ReopenRequest:
     """The dean's council approves the note; the protocol number and date are recorded."""
     at = clock_now()
@@ -110,7 +103,7 @@ def decide(actor: User | None, request: ReopenRequest, protocol_no: str, protoco
     return request
 
 
-@_transaction
+@atomic
 def reject(actor: User | None, request: ReopenRequest, reason: str) -> ReopenRequest:
     """Return the request: the head (at visa), the dean's council or the registrar head."""
     at = clock_now()
@@ -127,7 +120,7 @@ def reject(actor: User | None, request: ReopenRequest, reason: str) -> ReopenReq
     return request
 
 
-@_transaction
+@atomic
 def grant(actor: User | None, request: ReopenRequest, days: int | None = None) -> AccessGrant:
     """The registrar head opens access for the teacher: scoped to the request's students and
     columns, expiring after ``REOPEN_STEP_DAYS`` days (the teacher's time to make the changes)."""
@@ -146,11 +139,13 @@ def grant(actor: User | None, request: ReopenRequest, days: int | None = None) -
     return access
 
 
-@_transaction
+@atomic
 def complete(actor: User | None, request: ReopenRequest) -> ReopenRequest:
     """The teacher has made the changes: the individual vedomost is formed and the journal
     closes again; the grant ends. Allowed after expiry too (then it is flagged late)."""
     at = clock_now()
+    if actor is not None and actor.id != request.teacher_id and not actor.has_role("registrar_head"):
+        raise Forbidden("reopen_not_yours")
     policy.require(actor, "reopen.file", request.journal, at.date())
     _step(request, GRANTED, "complete")
     for access in request.grants:
@@ -168,8 +163,13 @@ def late_steps(request: ReopenRequest, at: datetime | None = None) -> list[str]:
     at = at or clock_now()
     limit = timedelta(days=_days())
     late = []
-    if request.created_at.date() > request.detected_on + limit:
-        late.append("filed")
+    if request.kind == WITH_CHANGE:
+        # The note, agreed by the head of department, is due within 2 days of detection.
+        if request.created_at.date() > request.detected_on + limit:
+            late.append("filed")
+        visaed = request.visa_at or (at if request.status == FILED else None)
+        if visaed is not None and visaed.date() > request.detected_on + limit:
+            late.append("visaed")
     if request.kind == WITH_CHANGE and request.visa_at is not None:
         decided = request.decided_at or (at if request.status == VISAED else None)
         if decided is not None and decided.date() > request.visa_at.date() + limit:

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .collation import name_key
+from .errors import DomainError
 from .grading import (
     Cell, JournalCells, Result, Scale, Scheme, integrated_result, journal_result, module_result,
     period_gpa,
@@ -21,8 +22,12 @@ def scale() -> Scale:
 
 
 def scheme_for(item: CurriculumItem) -> Scheme:
-    base = dict(current_app.config["ASSESSMENT_SCHEME"])
-    return Scheme.from_config({**base, **(item.scheme.rules if item.scheme else {})})
+    """The configured scheme with the item's own rules over it."""
+    return scheme_from_rules(item.scheme.rules if item.scheme else None)
+
+
+def scheme_from_rules(rules: dict | None) -> Scheme:
+    return Scheme.from_config({**current_app.config["ASSESSMENT_SCHEME"], **(rules or {})})
 
 
 def cells_by_student(journal: Journal) -> dict[int, dict[str, Cell]]:
@@ -60,7 +65,11 @@ def journal_results(journal: Journal) -> list[tuple[Student, Result]]:
     scheme, sc = scheme_for(journal.item), scale()
     students = sorted(journal.group.students, key=lambda s: name_key(s.full_name))
     if journal.item.kind == "integrated" and journal.holds_exam:
-        blocks = [(j, cells_by_student(j)) for j in sibling_journals(journal)]
+        siblings = sibling_journals(journal)
+        missing = sorted({p.code for p in journal.item.parts} - {j.part.code for j in siblings})
+        if missing:  # РД is over all blocks: without one of them there is no honest result
+            raise DomainError("blocks_missing", missing=", ".join(missing))
+        blocks = [(j, cells_by_student(j)) for j in siblings]
         exams = next(c for j, c in blocks if j.id == journal.id)
         return [(s, integrated_result(
             [_journal_cells(j, c.get(s.id, {}), scheme) for j, c in blocks],
@@ -84,14 +93,28 @@ def item_results(item: CurriculumItem, group_id: int, period_id: int) -> dict[in
     if not journals:
         return {}
     if item.kind == "module":
-        per_part = [(j.part.credits or 0, dict((s.id, r) for s, r in journal_results(j)))
-                    for j in sorted(journals, key=lambda j: j.part.position)]
-        students = {sid for _, rs in per_part for sid in rs}
-        return {sid: module_result([(c, rs[sid]) for c, rs in per_part if sid in rs], scale())
-                for sid in students}
-    exam_journal = next(j for j in journals if j.holds_exam)
+        by_part = {j.part_id: dict((s.id, r) for s, r in journal_results(j)) for j in journals}
+        students = {sid for rs in by_part.values() for sid in rs}
+        # A part with no journal yet is pending for everyone: the module is not graded before it.
+        return {sid: module_result([(p.credits or 0, by_part.get(p.id, {}).get(sid, Result()))
+                                    for p in item.parts], scale()) for sid in students}
+    exam_journal = next((j for j in journals if j.holds_exam), None)
+    if exam_journal is None:
+        return {}
     return {s.id: r for s, r in journal_results(exam_journal)}
 
 
-def student_gpa(items: list[tuple[CurriculumItem, Result]]) -> Fraction | None:
-    return period_gpa((item.credits, r) for item, r in items)
+def period_results(group_id: int, period_id: int) -> list[tuple[CurriculumItem, dict[int, Result]]]:
+    """Every curriculum item the group has journals for in the period, with each student's
+    result in it, in curriculum order."""
+    items = db.session.scalars(select(CurriculumItem).join(Journal, Journal.item_id == CurriculumItem.id)
+                               .where(Journal.group_id == group_id, Journal.period_id == period_id)
+                               .distinct().order_by(CurriculumItem.code)).all()
+    return [(item, item_results(item, group_id, period_id)) for item in items]
+
+
+def student_period_gpa(student_id: int, results: list[tuple[CurriculumItem, dict[int, Result]]]) -> Fraction | None:
+    """GPA of a student over a period: Σ(credits × points) / Σ credits of the graded items."""
+    return period_gpa((item.credits, rs[student_id]) for item, rs in results if student_id in rs)
+
+

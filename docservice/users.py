@@ -26,6 +26,18 @@ def one_time_password() -> str:
     return secrets.token_urlsafe(9)
 
 
+def _check_password(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise Invalid("password_too_short", field="password", min=minimum)
+
+
+def set_password(user: User, password: str, must_change: bool) -> None:
+    """Hash and set a password (no commit: the caller's transaction)."""
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = must_change
+
+
 def create_user(actor: User | None, login: str, full_name: str, roles, password: str | None = None,
                 **fields) -> tuple[User, str]:
     """Create an account. Without ``password`` a one-time password is made and returned
@@ -34,12 +46,16 @@ def create_user(actor: User | None, login: str, full_name: str, roles, password:
     login = (login or "").strip()
     if not login:
         raise Invalid("field_required", field="login")
+    if not (full_name or "").strip():
+        raise Invalid("field_required", field="full_name")
+    if password is not None:
+        _check_password(password)
     if db.session.scalar(select(User).where(User.login == login)):
         raise Invalid("user_exists", field="login", login=login)
     roles = _check_roles(roles)
     secret = password or one_time_password()
-    user = User(login=login, full_name=full_name, must_change_password=password is None, **fields)
-    user.password_hash = generate_password_hash(secret)
+    user = User(login=login, full_name=full_name.strip(), **fields)
+    set_password(user, secret, must_change=password is None)
     user.role_rows = [UserRole(role=r) for r in roles]
     db.session.add(user)
     db.session.commit()
@@ -60,20 +76,28 @@ def authenticate(login: str, password: str) -> User:
 
 def change_password(user: User, old: str, new: str) -> None:
     authenticate(user.login, old)
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(new or "") < minimum:
-        raise Invalid("password_too_short", field="password", min=minimum)
-    user.password_hash = generate_password_hash(new)
-    user.must_change_password = False
+    _check_password(new)
+    set_password(user, new, must_change=False)
     db.session.commit()
+
+
+def reset_password(actor: User | None, user: User) -> str:
+    """IT gives the user a new one-time password (returned once, changed at first login)."""
+    policy.require(actor, "users.manage")
+    secret = one_time_password()
+    set_password(user, secret, must_change=True)
+    db.session.commit()
+    return secret
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, label: str | None = None) -> str:
-    """A new API token for ``user``; only its hash is kept."""
+def issue_token(actor: User | None, user: User, label: str | None = None) -> str:
+    """A new API token for ``user`` (asked by the user themselves or by IT); only its hash is kept."""
+    if actor is not None and actor.id != user.id:
+        policy.require(actor, "users.manage")
     token = "ds_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), label=label, created_at=clock_now()))
     db.session.commit()

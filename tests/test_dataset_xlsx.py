@@ -267,3 +267,10 @@ def test_not_a_workbook(data):
     err = _read_error(data)
     assert err.code == "dataset_unreadable"
     assert "Не удалось прочитать файл" in err.message("ru")
+
+
+def test_an_items_own_scheme_round_trips_as_json_text(sample):
+    data = _json(sample)
+    data["curriculum"][0]["scheme"] = {"rd_weight": 0.5, "exam_weight": 0.5}
+    back, _ = read_workbook(dataset_to_xlsx_bytes(data))
+    assert back["curriculum"][0]["scheme"] == {"rd_weight": 0.5, "exam_weight": 0.5}

@@ -134,3 +134,61 @@ def test_a_broken_scheme_is_refused(app, sample_data):
     with pytest.raises(DatasetError) as info:
         import_dataset(None, data)
     assert (info.value.where, info.value.field) == ("curriculum[0]", "scheme")
+
+
+def test_only_it_or_the_operator_gives_roles_and_posts(sample, sample_data):
+    from store import user
+
+    data = copy.deepcopy(sample_data)
+    me = next(s for s in data["staff"] if s["login"] == "methodist")
+    me["roles"] = ["methodist", "registrar_head"]
+    with pytest.raises(DatasetError) as info:
+        import_dataset(user("methodist"), data)
+    assert (info.value.where, info.value.field) == (f"staff[{data['staff'].index(me)}]", "roles")
+    assert user("methodist").roles == {"methodist"}
+    data = copy.deepcopy(sample_data)
+    data["departments"][0]["head"] = "methodist"
+    with pytest.raises(DatasetError):
+        import_dataset(user("or.inspector"), data)
+    import_dataset(user("it.admin"), data)  # IT may
+    from docservice.models import Department
+
+    assert db.session.scalar(select(Department).where(Department.code == "ANAT")).head.login == "methodist"
+
+
+def test_a_closed_journal_is_not_changed_by_import(sample, sample_data):
+    from store import journal, mark, user
+
+    from docservice.journals import close_journal
+
+    close_journal(user("t.anat2"), journal("J0001"))
+    data = copy.deepcopy(sample_data)
+    row = next(m for m in data["marks"] if m["journal"] == "J0001" and m["column"] == "EXAM")
+    row["value"] = 100
+    with pytest.raises(DatasetError) as info:
+        import_dataset(user("or.inspector"), data)
+    assert info.value.code == "journal_closed" and "закрыт" in info.value.message("ru")
+    assert mark("J0001", row["student"], "EXAM").score != 100
+
+
+def test_reimport_keeps_the_registrars_deadline_and_drops_unlisted_teachers(sample, sample_data):
+    from datetime import date
+
+    from store import journal, user
+
+    from docservice.journals import set_deadline
+
+    set_deadline(user("or.inspector"), journal("J0001"), date(2026, 12, 20))
+    data = copy.deepcopy(sample_data)
+    next(j for j in data["journals"] if j["id"] == "J0001")["teachers"] = ["t.anat1"]
+    import_dataset(None, data)
+    assert journal("J0001").deadline == date(2026, 12, 20)
+    assert [t.user.login for t in journal("J0001").staff] == ["t.anat1"]
+
+
+def test_a_cell_given_twice_is_an_error(app, sample_data):
+    data = copy.deepcopy(sample_data)
+    data["marks"].append(dict(data["marks"][0], value=1))
+    with pytest.raises(DatasetError) as info:
+        import_dataset(None, data)
+    assert info.value.code == "duplicate_key" and info.value.where == f"marks[{len(data['marks']) - 1}]"

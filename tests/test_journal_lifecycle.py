@@ -43,6 +43,12 @@ def test_bad_values_are_refused_in_both_languages(sample, value, note, code):
     assert mark("J0001", STUDENT, LESSON).score == 45  # unchanged
 
 
+def test_a_credit_transfer_is_not_an_exam_result(sample):
+    with pytest.raises(Invalid) as info:
+        set_mark(user("t.anat2"), journal("J0001"), STUDENT, "EXAM", "н/б", note="перезачет")
+    assert info.value.code == "transfer_not_for_exam"
+
+
 def test_unknown_column_and_foreign_student_are_refused(sample):
     with pytest.raises(Invalid, match="column"):
         set_mark(user("t.anat2"), journal("J0001"), STUDENT, "2026-09-03", "80")
@@ -85,6 +91,7 @@ def test_closed_journal_refuses_every_change(sample):
         set_mark(teacher, journal("J0001"), STUDENT, LESSON, "99")
     assert info.value.code == "journal_closed"
     assert "закрыт" in info.value.message("ru") and "жабық" in info.value.message("kk")
+    assert "closed" not in info.value.message("ru")  # the state is told in the user's language
     assert mark("J0001", STUDENT, LESSON).score == 45
     with pytest.raises(Invalid):
         close_journal(teacher, journal("J0001"))

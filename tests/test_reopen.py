@@ -83,17 +83,57 @@ def test_each_step_only_by_its_role_and_in_order(closed):
     assert req.status == "granted"
 
 
-def test_without_change_allows_filling_not_changing(closed):
+def test_without_change_allows_only_what_leaves_grades_as_they_are(closed):
     j = journal("J0001")
-    set_mark_empty = [s for s in ("24010001",)]
-    req = reopen.file_request(user("t.anat2"), j, "without_change", "Не заполнена тема занятия")
+    req = reopen.file_request(user("t.anat2"), j, "without_change", "Неверно отмечено отсутствие")
     with pytest.raises(Invalid):  # no visa on this path
         reopen.visa(user("head.anat"), req)
     reopen.grant(user("or.head"), req)
-    with pytest.raises(Forbidden) as info:
-        set_mark(user("t.anat2"), j, set_mark_empty[0], LESSON, "99")
-    assert info.value.code == "grant_no_grade_change"
+    with pytest.raises(Forbidden) as info:  # 45 → 99 would raise ТК
+        set_mark(user("t.anat2"), j, STUDENT, LESSON, "99")
+    assert info.value.code == "grant_no_grade_change" and "tk" in info.value.message("ru")
     assert mark("J0001", STUDENT, LESSON).score == 45
+    with pytest.raises(Forbidden):  # н/б → 70 would raise ТК as well
+        set_mark(user("t.anat2"), j, "24010003", "2026-09-16", "70")
+    # н/б → 0 (present but unprepared): both count 0, the grades stay; the record is corrected.
+    set_mark(user("t.anat2"), j, "24010003", "2026-09-16", "0")
+    assert mark("J0001", "24010003", "2026-09-16").score == 0
+
+
+def test_only_the_requester_completes(closed, clock):
+    req, _ = with_change_granted(clock)
+    from docservice.journals import appoint_substitute
+
+    appoint_substitute(user("head.anat"), journal("J0001"), user("t.anat1"), "Протокол №4")
+    with pytest.raises(Forbidden) as info:
+        reopen.complete(user("t.anat1"), req)
+    assert info.value.code == "reopen_not_yours"
+    reopen.complete(user("t.anat2"), req)
+
+
+def test_an_inactive_teacher_cannot_use_a_grant(closed, clock):
+    with_change_granted(clock)
+    teacher = user("t.anat2")
+    teacher.active = False
+    with pytest.raises(Forbidden):
+        set_mark(teacher, journal("J0001"), STUDENT, LESSON, "54")
+
+
+def test_overdue_journal_can_be_reopened_before_the_nightly_lock(sample, clock):
+    clock.set(clock.now().replace(day=20))  # J0001's deadline was 14 Nov; nothing has locked it yet
+    req = reopen.file_request(user("t.anat2"), journal("J0001"), "without_change", "Не успел закрыть")
+    assert journal("J0001").state == "locked" and req.status == "filed"
+
+
+def test_dates_of_the_note_are_checked(closed, clock):
+    with pytest.raises(Invalid) as info:
+        reopen.file_request(user("t.anat2"), journal("J0001"), "with_change", "причина",
+                            detected_on=date(2026, 12, 1))
+    assert info.value.code == "date_in_future"
+    with pytest.raises(Invalid) as info:
+        reopen.file_request(user("t.anat2"), journal("J0001"), "with_change", "причина",
+                            detected_on=date(2026, 11, 2), wrong_entry_on=date(2026, 11, 4))
+    assert info.value.code == "date_order"
 
 
 def test_open_journal_cannot_be_reopened(sample):
@@ -119,4 +159,4 @@ def test_late_steps_are_flagged(closed, clock):
     reopen.grant(user("or.head"), req)
     clock.advance(days=2, hours=1)
     reopen.complete(user("t.anat2"), req)
-    assert reopen.late_steps(req) == ["filed", "decided", "completed"]
+    assert reopen.late_steps(req) == ["filed", "visaed", "decided", "completed"]

@@ -1,5 +1,7 @@
 """Results of the sample faculty, recomputed by hand from the dataset's marks (SPEC §3)."""
 from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
 from fractions import Fraction
 from statistics import mean
 
@@ -79,3 +81,42 @@ def test_failing_exam_gives_fx_or_f_whatever_rd(sample):
     for r in rows:
         assert r["letter"] == ("FX" if r["exam"] >= 25 else "F")
         assert r["final"] is None
+
+
+def test_period_results_and_gpa(sample):
+    """ОМ-24-01к in 2026-2027/1: ANA2101 (5 credits), PHS2102 integrated (6), MOD2103 module (6)."""
+    from docservice.models import Group, Period
+    from docservice.results import period_results, student_period_gpa
+
+    group = db.session.scalar(select(Group).where(Group.code == "ОМ-24-01к"))
+    period = db.session.scalar(select(Period).where(Period.code == "2026-2027/1"))
+    results = period_results(group.id, period.id)
+    assert [(i.code, i.credits) for i, _ in results] == [("ANA2101", 5), ("MOD2103", 6), ("PHS2102", 6)]
+    student = next(s for s in group.students if s.record_book == "24010007")
+    by_code = {i.code: rs[student.id] for i, rs in results}
+    ana = next(r for r in results_json(journal("J0001")) if r["student_id"] == "24010007")
+    assert by_code["ANA2101"].final == ana["final"]
+    phs = next(r for r in results_json(journal("J0003")) if r["student_id"] == "24010007")
+    assert by_code["PHS2102"].final == phs["final"]
+    parts = [next(r for r in results_json(journal(c)) if r["student_id"] == "24010007") for c in ("J0004", "J0005")]
+    if all(p["status"] == "ok" for p in parts):
+        expected = Decimal(4 * parts[0]["final"] + 2 * parts[1]["final"]) / 6
+        assert by_code["MOD2103"].final == int(expected.quantize(Decimal(1), ROUND_HALF_UP))
+    graded = [(c, r) for c, r in ((5, by_code["ANA2101"]), (6, by_code["MOD2103"]), (6, by_code["PHS2102"])) if r.band]
+    expected_gpa = sum(c * r.band.gpa for c, r in graded) / sum(c for c, _ in graded)
+    assert abs(float(student_period_gpa(student.id, results)) - expected_gpa) < 1e-9
+
+
+def test_integrated_without_all_block_journals_is_an_error(app, sample_data):
+    import copy
+
+    from docservice.errors import DomainError
+    from docservice.importer import import_dataset
+
+    data = copy.deepcopy(sample_data)
+    data["journals"] = [j for j in data["journals"] if j["id"] != "J0002"]
+    data["marks"] = [m for m in data["marks"] if m["journal"] != "J0002"]
+    import_dataset(None, data)
+    with pytest.raises(DomainError) as info:
+        results_json(journal("J0003"))
+    assert "PHS2102-1" in info.value.message("ru")

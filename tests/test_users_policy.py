@@ -20,6 +20,35 @@ def test_one_time_password_must_be_changed(app):
     assert info.value.message("kk") == "Логин немесе құпиясөз қате"
 
 
+def test_account_fields_are_checked(app):
+    with pytest.raises(Invalid) as info:
+        create_user(None, "t.blank", "  ", ["teacher"])
+    assert info.value.field == "full_name"
+    with pytest.raises(Invalid) as info:
+        create_user(None, "t.short", "Қысқа", ["teacher"], password="abc")
+    assert "8" in info.value.message("kk")
+
+
+def test_only_it_resets_passwords_and_gives_tokens_to_others(sample):
+    from docservice.users import reset_password
+
+    with pytest.raises(Forbidden):
+        reset_password(user("head.anat"), user("t.anat2"))
+    secret = reset_password(user("it.admin"), user("t.anat2"))
+    assert authenticate("t.anat2", secret).must_change_password
+    with pytest.raises(Forbidden):
+        issue_token(user("head.anat"), user("t.anat2"))
+    assert user_for_token(issue_token(user("t.anat2"), user("t.anat2"))).login == "t.anat2"
+
+
+def test_monitoring_is_for_the_registrar_and_the_vice_rector(sample):
+    from docservice.monitoring import report
+
+    with pytest.raises(Forbidden):
+        report(user("t.anat2"), "2026-2027")
+    assert report(user("or.inspector"), "2026-2027") == {"teachers": [], "departments": []}
+
+
 def test_only_it_creates_accounts(sample):
     with pytest.raises(Forbidden):
         create_user(user("head.anat"), "t.x", "X", ["teacher"])
@@ -28,7 +57,7 @@ def test_only_it_creates_accounts(sample):
 
 def test_tokens_are_stored_hashed(app):
     created, _ = create_user(None, "api.user", "API", ["registrar"])
-    token = issue_token(created)
+    token = issue_token(created, created)
     from docservice.models import ApiToken, db
 
     assert token not in {t.token_hash for t in db.session.query(ApiToken)}

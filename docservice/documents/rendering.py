@@ -6,6 +6,7 @@ template. WeasyPrint fetches only the application's own static files and data: U
 """
 from __future__ import annotations
 
+import atexit
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +120,8 @@ def _fonts():
 
     fonts, fetcher = FontConfiguration(), own_files_fetcher()
     css = CSS(url=STATIC_URL + "documents.css", url_fetcher=fetcher, font_config=fonts)
+    # Let go of them before the interpreter tears down the C libraries they hold.
+    atexit.register(_fonts.cache_clear)
     return fonts, css, fetcher
 
 

@@ -12,6 +12,12 @@ OPEN, CLOSED, LOCKED = "open", "closed", "locked"
 EXAM = "EXAM"
 
 
+def exam_is_here(kind: str, part_position: int | None, part_count: int) -> bool:
+    """Whether a journal has the exam column: an integrated discipline's exam is held only
+    in the journal of its last block (the department completing the teaching)."""
+    return not (kind == "integrated" and part_position is not None and part_position != part_count - 1)
+
+
 class Journal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -49,15 +55,14 @@ class Journal(db.Model):
 
     @property
     def holds_exam(self) -> bool:
-        """An integrated discipline's exam is held only in its last block's journal."""
-        return not (self.item.kind == "integrated" and self.part and not self.part.is_last)
+        part = self.part
+        return exam_is_here(self.item.kind, part.position if part else None, len(self.item.parts))
 
     @property
     def control_columns(self) -> list[str]:
-        from ..grading import Scheme  # local: models must not depend on grading at import
+        from ..results import scheme_for  # the one place a journal's scheme comes from
 
-        cols = Scheme.from_config(self.item.scheme.rules if self.item.scheme else None).control_columns
-        return cols + ([EXAM] if self.holds_exam else [])
+        return scheme_for(self.item).control_columns + ([EXAM] if self.holds_exam else [])
 
     @property
     def columns(self) -> list[str]:
