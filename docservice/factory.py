@@ -28,12 +28,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_migrations(app)
     app.extensions["docservice.clock"] = app.config.get("CLOCK") or SystemClock(app.config["TIMEZONE"])
 
-    from . import plugins
+    from . import api, auth, plugins
     from .cli import register_cli
-
-    plugins.init_app(app)
     from .status import bp as status_bp
 
+    plugins.init_app(app)
+    auth.init_app(app)
+    api.init_app(app)
     register_cli(app)
     app.register_blueprint(status_bp)
     return app

@@ -93,12 +93,3 @@ def test_pdf_fonts_cover_every_kazakh_letter(sample):
     covered = pdf_font_coverage(content)
     assert set(KAZAKH + KAZAKH.upper()) <= covered
     assert set(pdf_text(content)) - {"\n", " "} <= covered | {"\xa0"}
-
-
-@pytest.mark.demo
-def test_every_type_renders_its_example(app):
-    """Each registered type's published example renders in both languages and formats."""
-    for doc_type in issuing.registry():
-        for lang in doc_type.languages:
-            for fmt in doc_type.formats:
-                assert issuing.preview(None, doc_type.id, doc_type.example, lang, fmt)[:4] in (b"%PDF", b"PK\x03\x04")

@@ -16,7 +16,7 @@ from ..plugins import plugin_manager
 from .base import FORMATS, LANGUAGES
 from .context import document_block, university
 from .storage import storage
-from .validation import validate
+from .validation import InputInvalid, validate  # noqa: F401  (InputInvalid: for callers)
 
 
 def registry():

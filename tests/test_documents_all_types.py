@@ -1,0 +1,75 @@
+"""Every registered document type, in every language and format, on the demo faculty:
+its example renders, user text stays text, the PDF fonts show every character."""
+import copy
+
+import pytest
+from docs_reading import docx_text, pdf_font_coverage, pdf_text
+from marshmallow import fields
+
+from docservice.documents import issuing
+from docservice.documents.fields import StoreRef
+
+HOSTILE = "& < > \" ' {{ 7*191 }} {% for x in y %} </w:t> <img src=\"file:///etc/passwd\">"
+READ = {"docx": docx_text, "pdf": pdf_text}
+
+
+def plain_text_fields(schema_cls, example):
+    """Paths of the free-text fields of an input (top level, and in the first row of lists of
+    rows): the places a user types text."""
+    schema = schema_cls()
+    for name, field in schema.fields.items():
+        if type(field) is fields.String and not isinstance(field, StoreRef) and field.validate is not None \
+                and any(type(v).__name__ in ("OneOf", "Regexp") for v in field.validators):
+            continue
+        if type(field) is fields.String:
+            yield (name,)
+        elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested) and example.get(name):
+            for sub, inner in field.inner.schema.fields.items():
+                if type(inner) is fields.String:
+                    yield (name, 0, sub)
+
+
+def with_value(example, path, value):
+    data = copy.deepcopy(example)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return data
+
+
+@pytest.mark.demo
+def test_every_type_renders_its_example_everywhere(app):
+    for doc_type in issuing.registry():
+        for lang in doc_type.languages:
+            for fmt in doc_type.formats:
+                content = issuing.preview(None, doc_type.id, doc_type.example, lang, fmt)
+                text = READ[fmt](content)
+                university = "ҚАЗАҚ ҰЛТТЫҚ МЕДИЦИНА" if lang == "kk" else "НАЦИОНАЛЬНЫЙ МЕДИЦИНСКИЙ"
+                assert university in text.upper(), (doc_type.id, lang, fmt)
+                if fmt == "pdf":
+                    shown = set(text) - set("\n \t\xa0")
+                    assert shown <= pdf_font_coverage(content), (doc_type.id, lang, shown - pdf_font_coverage(content))
+
+
+@pytest.mark.demo
+def test_user_text_stays_text_in_every_field_of_every_type(app):
+    for doc_type in issuing.registry():
+        shown_somewhere = False
+        for path in plain_text_fields(doc_type.schema, doc_type.example):
+            data = with_value(doc_type.example, path, HOSTILE)
+            for fmt in doc_type.formats:
+                try:
+                    content = issuing.preview(None, doc_type.id, data, "ru", fmt)
+                except issuing.InputInvalid:
+                    break  # this field does not accept such text (length, format): refused, not rendered
+                # Compared without white space: a PDF line may wrap inside the text.
+                text = "".join(READ[fmt](content).split())
+                assert "1337" not in text, (doc_type.id, path, fmt)  # never evaluated
+                assert "root:" not in text
+                if "".join(HOSTILE.split()) in text:
+                    shown_somewhere = True
+                else:  # a field the document does not show must not show half of it either
+                    assert "{{7*191}}" not in text, (doc_type.id, path, fmt)
+        if any(True for _ in plain_text_fields(doc_type.schema, doc_type.example)):
+            assert shown_somewhere, f"{doc_type.id}: no text field shows user text literally"
