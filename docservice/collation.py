@@ -4,6 +4,8 @@ from __future__ import annotations
 
 ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
 _RANK = {ch: i for i, ch in enumerate(ALPHABET)}
+# A word ends before any letter: "Оразбеков Бекзат" comes before "Оразбекова Мадина".
+_RANK[" "], _RANK["-"] = -2, -1
 
 
 def name_key(name: str) -> tuple:

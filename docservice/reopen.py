@@ -40,7 +40,8 @@ def _step(request: ReopenRequest, expected: str, step: str) -> None:
 @atomic
 def file_request(actor: User | None, journal: Journal, kind: str, reason: str, detected_on: date | None = None,
                  wrong_entry_on: date | None = None, students: list[str] | None = None,
-                 columns: list[str] | None = None, lesson_types: str | None = None) -> ReopenRequest:
+                 columns: list[str] | None = None, lesson_types: str | None = None,
+                 document_number: str | None = None) -> ReopenRequest:
     """The teacher asks to reopen a closed (or locked) journal, with the reason."""
     at = clock_now()
     sync_lock(journal, at)  # an overdue journal is locked even before the nightly lock runs
@@ -71,7 +72,7 @@ def file_request(actor: User | None, journal: Journal, kind: str, reason: str, d
         journal_id=journal.id, kind=kind, teacher_id=actor.id if actor else journal.staff[0].user_id,
         created_at=at, detected_on=detected_on, wrong_entry_on=wrong_entry_on,
         reason=reason.strip(), students=list(students or []), columns=list(columns or []),
-        lesson_types=lesson_types, status=FILED)
+        lesson_types=lesson_types, document_number=document_number, status=FILED)
     db.session.add(request)
     db.session.flush()
     record_event(journal, actor, "reopen_filed", at, request=request.id, kind=kind)

@@ -29,6 +29,9 @@ class DocumentType(ABC):
     formats: ClassVar[tuple] = FORMATS
     # The policy action an issuer needs; None: any signed-in staff member.
     issue_roles: ClassVar[tuple | None] = None
+    # Who previews or issues it (None: the system itself); set by the core before any
+    # other method is called — an instance serves one render.
+    actor = None
 
     @classmethod
     def check_declaration(cls) -> None:
@@ -50,6 +53,10 @@ class DocumentType(ABC):
         """A python-docx ``Document`` to save as this type's Word template (see
         ``documents.docx_builder``), or None when the plugin ships its ``.docx`` files."""
         return None
+
+    def check_issue(self, data: dict) -> None:
+        """Preconditions of issuing this document for this input, checked for every issuer —
+        the system too — before a number is taken. Raise a ``DomainError`` to refuse."""
 
     def may_issue(self, user, data: dict) -> bool:
         """Whether ``user`` may issue this document for this input (default: by role)."""

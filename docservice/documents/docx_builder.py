@@ -118,10 +118,17 @@ def grid(doc, headers: list[str], cells: list[str], widths_mm: list[float], loop
     for j, text in enumerate(cells):
         _cell(table.rows[n + 1].cells[j], text, size=size, align="left" if j == 1 else "center")
     _cell(table.rows[n + 2].cells[0], "{%tr endfor %}", size=size)
+    _widths(table, widths_mm)
+    return table
+
+
+def _widths(table, widths_mm) -> None:
+    """Column widths on the grid and on every cell: Word reads the cells, LibreOffice the grid."""
+    for j, w in enumerate(widths_mm):
+        table.columns[j].width = Mm(w)
     for row in table.rows:
         for j, w in enumerate(widths_mm):
             row.cells[j].width = Mm(w)
-    return table
 
 
 def _repeat_header(row) -> None:
@@ -147,8 +154,7 @@ def signatures(doc, rows: list[tuple[str, str]], size: int = 12):
         _cell(cells[0], position, size=size)
         _cell(cells[1], "_______________", size=size, align="center")
         _cell(cells[2], name, size=size, align="right")
-        for j, w in enumerate((80, 45, 45)):
-            cells[j].width = Mm(w)
+    _widths(table, (80, 45, 45))
     return table
 
 

@@ -23,8 +23,9 @@ def registry():
     return current_app.extensions["docservice.documents"]
 
 
-def _checked(type_id: str, lang: str, fmt: str):
+def _checked(type_id: str, lang: str, fmt: str, actor: User | None):
     doc_type = registry().get(type_id)
+    doc_type.actor = actor
     if lang not in LANGUAGES or lang not in doc_type.languages:
         raise Invalid("field_invalid", field="lang", detail=f"{lang!r}: kk, ru")
     if fmt not in FORMATS or fmt not in doc_type.formats:
@@ -48,19 +49,20 @@ def render(doc_type, context: dict, lang: str, fmt: str) -> bytes:
 
 def preview(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -> bytes:
     """A draft: rendered with the draft mark and no number; nothing is registered."""
-    doc_type = _checked(type_id, lang, fmt)
+    doc_type = _checked(type_id, lang, fmt, actor)
     clean = validate(doc_type.schema, data, lang)
     return render(doc_type, build_context(doc_type, clean, lang, None, clock_now()), lang, fmt)
 
 
 def issue(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -> IssuedDocument:
     """Number, render, hash, keep and register a document; all of it or nothing."""
-    doc_type = _checked(type_id, lang, fmt)
+    doc_type = _checked(type_id, lang, fmt, actor)
     clean = validate(doc_type.schema, data, lang)
     if actor is not None and not doc_type.may_issue(actor, clean):
         raise Forbidden("forbidden", action=f"issue {type_id}")
     at = clock_now()
     try:
+        doc_type.check_issue(clean)
         seq = _next_number(doc_type.nomenclature, at.year)
         number = f"{doc_type.nomenclature}/{at.year}/{seq:04d}"
         content = render(doc_type, build_context(doc_type, clean, lang, number, at), lang, fmt)

@@ -30,6 +30,8 @@ class ReopenRequest(db.Model):
     detected_on: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
     lesson_types: Mapped[str | None] = mapped_column(String(200))
+    # The explanatory note behind the request, when it was issued as a document.
+    document_number: Mapped[str | None] = mapped_column(String(64))
     # Scope asked for: record-book numbers and columns; empty = the whole journal.
     students: Mapped[list] = mapped_column(JSON, default=list)
     columns: Mapped[list] = mapped_column(JSON, default=list)

@@ -1,1 +1,77 @@
-"""Document type summary_vedomost (being written in this session)."""
+"""Summary vedomost: every student's results of a group in a period — one column per
+curriculum item with its credits, then credits earned and the period GPA, the group's
+averages and debts (RU Table 1 №10: formed by the registrar's office within a week after
+the intermediate attestation, sent to the deans' offices)."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, validates_schema
+
+from docservice import hookimpl
+from docservice.documents import DocumentType, addressee, coded, person
+from docservice.documents.fields import GroupRef, PeriodRef
+
+from .context import has_journals, summary
+
+TERMS = {
+    "kk": {"summer": "{year} оқу жылының жазғы семестрі", "*": "{year} оқу жылының {term}-семестрі"},
+    "ru": {"summer": "летний семестр {year} учебного года", "*": "{term} семестр {year} учебного года"},
+}
+
+
+def period_words(period, lang: str) -> str:
+    """«2026-2027 оқу жылының 1-семестрі» / «1 семестр 2026-2027 учебного года»."""
+    words = TERMS[lang]
+    return words.get(period.term, words["*"]).format(year=period.academic_year, term=period.term)
+
+
+class SummaryVedomostInput(Schema):
+    group = GroupRef(required=True, metadata={"description": "Group code, e.g. ОМ-24-01к"})
+    period = PeriodRef(required=True, metadata={"description": "Academic period, e.g. 2026-2027/1"})
+
+    @validates_schema
+    def group_has_journals(self, data, **kwargs):
+        group, period = data.get("group"), data.get("period")
+        if group is not None and period is not None and not has_journals(group, period):
+            raise ValidationError({"period": [coded("reference_unknown", what="journal",
+                                                    key=f"{group.code} · {period.code}")]})
+
+
+class SummaryVedomost(DocumentType):
+    id = "summary_vedomost"
+    titles = {"kk": "Жиынтық ведомость", "ru": "Сводная ведомость"}
+    schema = SummaryVedomostInput
+    nomenclature = "02-10"
+    example = {"group": "ОМ-24-01к", "period": "2026-2027/1"}
+    issue_roles = ("registrar", "registrar_head", "dean")
+
+    def docx_template(self, lang: str):
+        from .layout import make_template
+
+        return make_template(lang)
+
+    def may_issue(self, user, data) -> bool:
+        """The registrar's office forms it; the dean of the group's school may print it too."""
+        if user.has_role("registrar", "registrar_head"):
+            return True
+        school = data["group"].program.school
+        return user.has_role("dean") and (school.dean_id == user.id or user.school_id == school.id)
+
+    def build_context(self, data: dict, lang: str) -> dict:
+        group, period = data["group"], data["period"]
+        program = group.program
+        return {
+            "school": program.school.name(lang),
+            "program": {"code": program.code, "name": program.name(lang)},
+            "course": group.course,
+            "group": group.code,
+            "period": {"code": period.code, "academic_year": period.academic_year, "term": period.term,
+                       "words": period_words(period, lang)},
+            **summary(group, period, lang),
+            "dean": person(program.school.dean, lang),
+            "registrar_head": addressee("registrar_head", lang),
+        }
+
+
+@hookimpl
+def docservice_register_document_types(registry):
+    registry.add(SummaryVedomost)

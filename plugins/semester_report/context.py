@@ -1,0 +1,179 @@
+"""The store side of the semester report: the reopenings of a period's journals counted
+per department and per teacher (with / without grade change, on time / late), the
+disciplinary levels (KK 20), the memo threshold (RU 17–18), the journals closed late,
+and the bar chart's geometry (drawn as SVG in the PDF, as a table of ■ in the DOCX)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import current_app
+from sqlalchemy import select
+
+from docservice.clock import now as clock_now
+from docservice.collation import name_key
+from docservice.documents.context import short_date, short_name
+from docservice.models import OPEN, WITH_CHANGE, Journal, ReopenRequest, db
+from docservice.monitoring import REOPENED, level
+from docservice.reopen import late_steps
+
+LEVELS = {
+    "kk": {"verbal_remark": "ауызша ескерту", "warning": "ескерту", "reprimand": "сөгіс"},
+    "ru": {"verbal_remark": "устное замечание", "warning": "предупреждение", "reprimand": "выговор"},
+}
+# The steps ``reopen.late_steps`` names (an unknown future step is shown by its key).
+LATE_STEPS = {
+    "kk": {"filed": "өтінім беру", "visaed": "кафедра меңгерушісінің келісімі",
+           "decided": "деканат кеңесінің шешімі", "completed": "түзетулер енгізу"},
+    "ru": {"filed": "подача заявки", "visaed": "согласование заведующим кафедрой",
+           "decided": "решение совета деканата", "completed": "внесение исправлений"},
+}
+LATE_LABEL = {"kk": "мерзімі бұзылды", "ru": "нарушен срок"}
+KIND_SHORT = {"kk": {True: "бағаны өзгертумен", False: "бағаны өзгертусіз"},
+              "ru": {True: "с изменением оценки", False: "без изменения оценки"}}
+NOT_CLOSED = {"kk": "жабылмаған (бұғатталған)", "ru": "не закрыт (заблокирован)"}
+
+# The chart: horizontal bars, one per department, in SVG user units (1 unit = 0.25 mm
+# at the 170 mm the template gives it).
+CHART_WIDTH, LABEL_WIDTH, BAR_AREA, ROW, BAR, TOP = 680, 70, 540, 22, 14, 8
+DOCX_BLOCKS = 40   # the longest bar of ■/□ characters in the DOCX chart
+
+
+def period_reopenings(period, school=None) -> list[ReopenRequest]:
+    """Requests that reopened a journal of the period (granted, or completed since), in the
+    scope: all departments, or those of one school."""
+    rows = db.session.scalars(
+        select(ReopenRequest).join(Journal)
+        .where(Journal.period_id == period.id, ReopenRequest.status.in_(REOPENED))
+        .order_by(ReopenRequest.id)).all()
+    return [r for r in rows if school is None or r.journal.department.school_id == school.id]
+
+
+def late_journals(period, school=None, today=None) -> list[Journal]:
+    """Journals of the period closed after their deadline, or past it and still not closed
+    (locked by the deadline — the same test ``journals.sync_lock`` applies)."""
+    today = today or clock_now().date()
+    rows = db.session.scalars(select(Journal).where(Journal.period_id == period.id)).all()
+    late = [j for j in rows if j.closed_late or (j.state == OPEN and today > j.deadline)]
+    late = [j for j in late if school is None or j.department.school_id == school.id]
+    return sorted(late, key=lambda j: (j.deadline, j.code))
+
+
+class _Tally:
+    def __init__(self):
+        self.total = self.with_change = self.late = 0
+        self.reasons: list[dict] = []
+
+    def add(self, request: ReopenRequest, late: list[str], lang: str) -> None:
+        self.total += 1
+        self.with_change += request.kind == WITH_CHANGE
+        self.late += bool(late)
+        steps = ", ".join(LATE_STEPS[lang].get(s, s) for s in late)
+        self.reasons.append({
+            "journal": request.journal.code,
+            "kind": KIND_SHORT[lang][request.kind == WITH_CHANGE],
+            "text": request.reason,
+            "late": f"{LATE_LABEL[lang]}: {steps}" if late else "",
+        })
+
+    def numbers(self) -> dict:
+        return {"total": self.total, "with_change": self.with_change,
+                "without_change": self.total - self.with_change,
+                "on_time": self.total - self.late, "late": self.late}
+
+
+def _level(count: int, table, lang: str) -> str:
+    found = level(count, table)
+    return LEVELS[lang][found] if found else "—"
+
+
+def report(period, school, lang: str) -> dict:
+    cfg = current_app.config
+    at = clock_now()
+    requests = period_reopenings(period, school)
+    by_department: dict = defaultdict(_Tally)
+    by_teacher: dict = defaultdict(_Tally)
+    departments, teachers = {}, {}
+    for request in requests:
+        late = late_steps(request, at)
+        department, teacher = request.journal.department, request.teacher
+        departments[department.id], teachers[teacher.id] = department, teacher
+        by_department[department.id].add(request, late, lang)
+        by_teacher[teacher.id].add(request, late, lang)
+
+    department_rows = [{
+        "code": d.code, "name": d.name(lang), **by_department[d.id].numbers(),
+        "level": _level(by_department[d.id].total, cfg["DISCIPLINE_DEPARTMENT"], lang),
+    } for d in departments.values()]
+    department_rows.sort(key=lambda r: (-r["total"], r["code"]))
+
+    threshold = cfg["MEMO_THRESHOLD"]
+    teacher_rows = []
+    for t in teachers.values():
+        tally = by_teacher[t.id]
+        teacher_rows.append({
+            "full_name": t.full_name, "short_name": short_name(t.full_name), "position": t.position(lang),
+            "department": t.department.code if t.department else "", **tally.numbers(),
+            "reasons": tally.reasons,
+            "level": _level(tally.total, cfg["DISCIPLINE_TEACHER"], lang),
+            "memo": tally.with_change > threshold,
+        })
+    teacher_rows.sort(key=lambda r: (-r["total"], name_key(r["full_name"])))
+    for rows in (department_rows, teacher_rows):
+        for n, row in enumerate(rows, 1):
+            row["n"] = n
+
+    journals = [{
+        "n": n, "code": j.code, "discipline": j.title(lang), "group": j.group.code,
+        "department": j.department.code,
+        "teachers": ", ".join(short_name(s.user.full_name) for s in j.staff if s.role == "teacher"),
+        "deadline": short_date(j.deadline),
+        "closed": short_date(j.closed_at) if j.state != OPEN and j.closed_at else NOT_CLOSED[lang],
+    } for n, j in enumerate(late_journals(period, school, at.date()), 1)]
+
+    totals = {
+        "total": len(requests),
+        "with_change": sum(r["with_change"] for r in department_rows),
+        "without_change": sum(r["without_change"] for r in department_rows),
+        "late": sum(r["late"] for r in department_rows),
+        "on_time": sum(r["on_time"] for r in department_rows),
+        "departments": len(department_rows), "teachers": len(teacher_rows),
+        "late_journals": len(journals),
+    }
+    return {
+        "empty": not requests,
+        "totals": totals,
+        "departments": department_rows,
+        "teachers": teacher_rows,
+        "memo": [r for r in teacher_rows if r["memo"]],
+        "memo_threshold": threshold,
+        "late_journals": journals,
+        "chart": chart(department_rows),
+    }
+
+
+def chart(rows: list[dict]) -> dict:
+    """Bar geometry per department: with grade change (dark) stacked on without (light).
+    The same numbers give the DOCX's bars of ■ (with) and □ (without)."""
+    top = max((r["total"] for r in rows), default=0)
+    unit = BAR_AREA / top if top else 0
+    scale = min(1.0, DOCX_BLOCKS / top) if top else 0
+    bars = []
+    for i, r in enumerate(rows):
+        y = TOP + i * ROW
+        dark, light = r["with_change"] * unit, r["without_change"] * unit
+        blocks_with = round(r["with_change"] * scale)
+        blocks_without = round(r["without_change"] * scale)
+        if r["total"] and not blocks_with + blocks_without:
+            blocks_with, blocks_without = (1, 0) if r["with_change"] else (0, 1)
+        bars.append({
+            "code": r["code"], "total": r["total"], "with_change": r["with_change"],
+            "without_change": r["without_change"],
+            "y": y, "text_y": y + BAR - 3,
+            "x": LABEL_WIDTH, "dark": round(dark, 1), "light_x": round(LABEL_WIDTH + dark, 1),
+            "light": round(light, 1), "count_x": round(LABEL_WIDTH + dark + light + 5, 1),
+            "blocks": "■" * blocks_with + "□" * blocks_without,
+        })
+    height = TOP + len(rows) * ROW + 22
+    return {"width": CHART_WIDTH, "height": height, "label_x": LABEL_WIDTH - 6, "bar": BAR,
+            "axis_x": LABEL_WIDTH, "axis_y": TOP + len(rows) * ROW, "legend_y": height - 6,
+            "bars": bars}

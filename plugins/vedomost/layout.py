@@ -1,0 +1,230 @@
+"""The Word template of the exam vedomost (``flask docs build-templates --type vedomost``).
+
+A4 landscape. The grade table has a variable group of columns (РД and exam, or a module's
+modular disciplines), and the totals table one column per letter of the scale; both are
+docxtpl loops over cells:
+- the cells: ``{%p for … %}`` as the last paragraph of the cell before the loop and
+  ``{%p endfor %}`` as the last paragraph of the repeated cell (plain paragraphs: they
+  survive editing the template in Word);
+- the table grid: the repeated column's ``<w:gridCol>`` is kept for Word and replaced at
+  render time by one ``gridCol`` per item, written inside two XML comments (Word ignores
+  comments; Jinja reads them), so the rendered grid always matches the rendered cells.
+"""
+from __future__ import annotations
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from lxml import etree
+
+from docservice.documents.docx_builder import ALIGN, new_document, para, registration
+
+TEXT = {
+    "kk": {
+        "reopen": ("{{ vedomost.journal }} журналын қайта ашу ({{ reopen.kind }}): {{ reopen.filed }} "
+                   "№ {{ reopen.number }} өтінім;{% if reopen.protocol_no %} деканат кеңесінің "
+                   "{{ reopen.protocol_date }} № {{ reopen.protocol_no }} хаттамасы;{% endif %} "
+                   "қолжетімділік {{ reopen.granted }} ашылды."),
+        "head": [("Мектеп / факультет", "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
+                 ("Білім беру бағдарламасы", "{{ vedomost.program }}", "Кредиттер", "{{ vedomost.credits|num }}"),
+                 ("Курс, топ", "{{ vedomost.course }} курс, {{ vedomost.group }} тобы", "Кезең", "{{ vedomost.period }}"),
+                 ("Кафедра", "{{ vedomost.department }}", "Бақылау түрі",
+                  "{{ vedomost.control }}, {{ vedomost.exam_date }}"),
+                 ("Ведомость түрі", "{{ vedomost.kind_word }}", "Емтихан алушы(лар)", "{{ vedomost.examiners }}")],
+        "exam": "емтихан",
+        "columns": ["№", "Білім алушының аты-жөні", "Сынақ кітапшасының №", "{{ h }}", "Қорытынды баға, %",
+                    "Әріптік баға", "Сандық баламасы", "Дәстүрлі жүйе бойынша баға", "Емтихан алушының қолы"],
+        "totals": ("Баға", "Саны", "Барлығы"),
+        "pending": "Бағаланбаған: {{ totals.pending }}",
+        "rates": ("Білім сапасы: {{ totals.quality|num(1) }} % ({{ totals.quality_count }} / {{ totals.listed }}). "
+                  "Үлгерім: {{ totals.pass_rate|num(1) }} % ({{ totals.passed }} / {{ totals.listed }})."),
+    },
+    "ru": {
+        "reopen": ("Повторное открытие журнала {{ vedomost.journal }} ({{ reopen.kind }}): заявка "
+                   "№ {{ reopen.number }} от {{ reopen.filed }};{% if reopen.protocol_no %} протокол Совета "
+                   "деканата № {{ reopen.protocol_no }} от {{ reopen.protocol_date }};{% endif %} "
+                   "доступ открыт {{ reopen.granted }}."),
+        "head": [("Школа / факультет", "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
+                 ("Образовательная программа", "{{ vedomost.program }}", "Кредиты", "{{ vedomost.credits|num }}"),
+                 ("Курс, группа", "{{ vedomost.course }} курс, группа {{ vedomost.group }}", "Период",
+                  "{{ vedomost.period }}"),
+                 ("Кафедра", "{{ vedomost.department }}", "Форма контроля",
+                  "{{ vedomost.control }}, {{ vedomost.exam_date }}"),
+                 ("Вид ведомости", "{{ vedomost.kind_word }}", "Экзаменатор(ы)", "{{ vedomost.examiners }}")],
+        "exam": "экзамен",
+        "columns": ["№", "Ф.И.О. обучающегося", "№ зачётной книжки", "{{ h }}", "Итоговая оценка, %",
+                    "Буквенная оценка", "Цифровой эквивалент", "Оценка по традиционной системе",
+                    "Подпись экзаменатора"],
+        "totals": ("Оценка", "Количество", "Всего"),
+        "pending": "Без оценки: {{ totals.pending }}",
+        "rates": ("Качество знаний: {{ totals.quality|num(1) }} % ({{ totals.quality_count }} из {{ totals.listed }}). "
+                  "Успеваемость: {{ totals.pass_rate|num(1) }} % ({{ totals.passed }} из {{ totals.listed }})."),
+    },
+}
+
+# Landscape A4: 267 mm between the margins. The РД/exam or modular-discipline columns share
+# what the fixed columns leave.
+WIDTHS = [8, 62, 24, None, 20, 20, 18, 35, 22]
+LOOP_AT = 3
+LOOP_SHARE_MM = 267 - sum(w for w in WIDTHS if w)
+TWIPS_PER_MM = 1440 / 25.4
+TOTAL_WIDTHS = [24, None, 22, 18, 16]  # label, one per letter, not admitted, absent, total
+LETTER_MM = 11
+
+
+def make_template(lang: str):
+    t = TEXT[lang]
+    doc = new_document(lang, landscape=True, size=11)
+    para(doc, "{{ doc.title|upper }}", bold=True, align="center", size=13, space_after=4)
+    para(doc, "{%p if reopen %}")
+    para(doc, t["reopen"], size=10, space_after=4)
+    para(doc, "{%p endif %}")
+    _head(doc, t["head"])
+    para(doc, "{%p if parts %}")
+    p = para(doc, "{{ vedomost.parts_label }}:", bold=True, size=10, space_after=0)
+    para(doc, "{%p for p in parts %}")
+    para(doc, "{{ p.n }}. {{ p.name }}{% if p.credits %} ({{ p.credits|num }} кр.){% endif %} — {{ p.department }}"
+              "{% if p.examiners %}, {{ p.examiners }}{% endif %}"
+              "{% if vedomost.layout == 'module' %}, " + t["exam"] + " {{ p.exam_date }}{% endif %}",
+         size=10, indent_mm=5, space_after=0)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    p.paragraph_format.space_before = Pt(3)
+    _grades(doc, t["columns"])
+    _totals(doc, t["totals"])
+    para(doc, "{%p if totals.pending %}")
+    para(doc, t["pending"], size=10)
+    para(doc, "{%p endif %}")
+    para(doc, t["rates"], size=11)
+    _signatures(doc)
+    registration(doc, lang)
+    return doc
+
+
+def _head(doc, rows):
+    table = doc.add_table(rows=len(rows), cols=4)
+    table.autofit = False
+    for i, texts in enumerate(rows):
+        for j, text in enumerate(texts):
+            _cell(table.rows[i].cells[j], text, bold=j % 2 == 1, size=10)
+    _widths(table, [38, 95, 38, 96])
+
+
+def _grades(doc, columns):
+    """№ · name · record book · {РД, exam | modular disciplines} · final · letter · points ·
+    traditional · signature; the header repeats on every page."""
+    table = _grid(doc, len(WIDTHS), rows=4)
+    head, start, body, end = table.rows
+    _repeat_header(head)
+    for j, text in enumerate(columns):
+        _cell(head.cells[j], text, bold=True, size=9, align="center")
+    _cell(start.cells[0], "{%tr for r in rows %}")
+    cells = ["{{ r.n }}", "{{ r.full_name }}", "{{ r.record_book }}", "{{ v|num }}", "{{ r.final }}",
+             "{{ r.letter }}", "{{ r.gpa|num }}", "{{ r.traditional }}", ""]
+    for j, text in enumerate(cells):
+        _cell(body.cells[j], text, size=10, align="left" if j == 1 else "center")
+    _cell(end.cells[0], "{%tr endfor %}")
+    _widths(table, WIDTHS)
+    share = round(LOOP_SHARE_MM * TWIPS_PER_MM)
+    _cell_loop(head, LOOP_AT, "h in comp_headers")
+    _cell_loop(body, LOOP_AT, "v in r.comp")
+    _grid_loop(table, LOOP_AT, "h in comp_headers", f"({share} / comp_headers|length)|int", 2 * share // 5)
+
+
+def _totals(doc, words):
+    label, count, total = words
+    table = _grid(doc, 5, rows=2)
+    head, body = table.rows
+    heads = [label, "{{ l.letter }}", "{{ totals.not_admitted_word }}", "{{ totals.absent_word }}", total]
+    values = [count, "{{ l.count }}", "{{ totals.not_admitted }}", "{{ totals.absent }}", "{{ totals.listed }}"]
+    for j, (h, v) in enumerate(zip(heads, values)):
+        _cell(head.cells[j], h, bold=True, size=9, align="center")
+        _cell(body.cells[j], v, size=9, align="center")
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _widths(table, TOTAL_WIDTHS)
+    _cell_loop(head, 1, "l in totals.letters")
+    _cell_loop(body, 1, "l in totals.letters")
+    letter = round(LETTER_MM * TWIPS_PER_MM)
+    _grid_loop(table, 1, "l in totals.letters", str(letter), letter)
+    para(doc, space_after=2)
+
+
+def _signatures(doc):
+    table = doc.add_table(rows=3, cols=4)
+    table.autofit = False
+    start, body, end = table.rows
+    _cell(start.cells[0], "{%tr for s in signatures %}")
+    for j, (text, align) in enumerate([("{{ s.position }}", "left"), ("____________________", "center"),
+                                      ("{{ s.name }}", "left"), ("{{ date_line }}", "right")]):
+        _cell(body.cells[j], text, size=11, align=align)
+        body.cells[j].paragraphs[0].paragraph_format.space_before = Pt(8)
+    _cell(end.cells[0], "{%tr endfor %}")
+    _widths(table, [60, 55, 60, 70])
+
+
+# --- table helpers ----------------------------------------------------------------------
+
+def _grid(doc, cols: int, rows: int):
+    table = doc.add_table(rows=rows, cols=cols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    return table
+
+
+def _cell(cell, text: str, bold: bool = False, size: int = 10, align: str = "left"):
+    p = cell.paragraphs[0]
+    p.alignment = ALIGN[align]
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(text)
+    run.bold, run.font.size = bold, Pt(size)
+
+
+def _widths(table, widths_mm):
+    """Column widths on the grid and on every cell; a loop column (None) gets its width
+    from the grid loop only."""
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+        col.set(qn("w:w"), str(round((w or 15) * TWIPS_PER_MM)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            if w:
+                cell.width = Mm(w)
+            else:
+                tc_pr = cell._tc.get_or_add_tcPr()
+                for el in tc_pr.findall(qn("w:tcW")):
+                    tc_pr.remove(el)
+
+
+def _repeat_header(row) -> None:
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _cell_loop(row, index: int, loop: str) -> None:
+    """Repeat the row's cell ``index`` for each item of ``loop``."""
+    before, repeated = row.cells[index - 1], row.cells[index]
+    _tag(before.add_paragraph(), f"{{%p for {loop} %}}")
+    _tag(repeated.add_paragraph(), "{%p endfor %}")
+
+
+def _tag(paragraph, text: str) -> None:
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.add_run(text).font.size = Pt(8)
+
+
+def _grid_loop(table, index: int, loop: str, width: str, template_width: int) -> None:
+    """One ``gridCol`` per item of ``loop`` at column ``index``, each ``width`` twips (a Jinja
+    expression). The template keeps one static ``gridCol`` for Word, skipped when rendering:
+
+        <!--{% if false %}--><w:gridCol w:w="…"/><!--{% endif %}-->…loop…<!--…-->
+
+    (``{{'-'}}{{'-'}}>`` writes the ``-->`` that a comment may not contain.)"""
+    grid = table._tbl.tblGrid
+    col = grid.findall(qn("w:gridCol"))[index]
+    col.set(qn("w:w"), str(template_width))
+    col.addprevious(etree.Comment("{% if false %}"))
+    col.addnext(etree.Comment(
+        "{% endif %}{{'-'}}{{'-'}}>{% for " + loop + " %}<w:gridCol w:w=\"{{ " + width + " }}\"/>{% endfor %}"
+        "<!{{'-'}}{{'-'}}"))

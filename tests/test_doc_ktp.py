@@ -1,0 +1,232 @@
+"""KTP (calendar-thematic plan, KK Form 1): from a journal's lessons and from typed rows."""
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from docs_reading import docx_text, pdf_pages, pdf_text
+from sqlalchemy import func, select
+from store import journal, user
+
+from docservice.documents import issuing, short_date, short_name
+from docservice.documents.validation import InputInvalid
+from docservice.errors import Forbidden
+from docservice.models import IssuedDocument, db
+
+HEADERS = {"kk": ["№ п/п", "Күні", "Уақыт өткізу", "Тақырып", "Оқу сағаттарының көлемі", "Оқытушының Аты-Жөні",
+                  "Кабинет"],
+           "ru": ["№ п/п", "Дата", "Время проведения", "Тема", "Объём учебных часов", "Ф.И.О. преподавателя",
+                  "Аудитория"]}
+WORDS = {"kk": ["КҮНТІЗБЕЛІК-ТАҚЫРЫПТЫҚ ЖОСПАР", "мамандығының", "курс студенттеріне арналған", "пәні бойынша",
+                "оқу жылына", "Барлығы", "хаттама қаралды және мақұлданды", "Кафедра меңгерушісі", "ЖОБА"],
+         "ru": ["КАЛЕНДАРНО-ТЕМАТИЧЕСКИЙ ПЛАН", "по дисциплине", "для студентов", "курса специальности",
+                "учебный год", "Итого", "Рассмотрен и утверждён на заседании кафедры", "Заведующий кафедрой",
+                "ПРОЕКТ"]}
+FROM_JOURNAL = {"journal": "J0001", "protocol_no": "1", "protocol_date": "2026-08-28"}
+HOSTILE = "& < > \" ' {{ 7*7 }} {% for x in y %} </w:t> <img src=\"file:///etc/passwd\">"
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def num(value) -> str:
+    """A number as the document writes it (decimal comma), computed here independently."""
+    return f"{value:g}".replace(".", ",")
+
+
+def total_shown(text: str, label: str, value) -> bool:
+    """The total row: its label (a merged DOCX cell repeats it) and then the sum of hours."""
+    return re.search(rf"(?:{label} )+{re.escape(num(value))}(?![\d,])", flat(text.replace("|", " "))) is not None
+
+
+def issued_count():
+    return db.session.scalar(select(func.count(IssuedDocument.id)))
+
+
+def typed_rows(n: int, teacher="Әбілқасымова Сәуле Нұрланқызы") -> list[dict]:
+    start = date(2026, 9, 1)
+    return [{"date": (start + timedelta(days=i)).isoformat(), "time": "09:00-10:40",
+             "topic": f"Тақырып {i + 1}. Жүрек-қантамыр жүйесінің физиологиясы", "hours": 1.5 if i % 4 == 0 else 2,
+             "teacher": teacher, "room": str(500 + i)} for i in range(n)]
+
+
+def typed(rows, **more) -> dict:
+    return {"department": "ANAT", "specialty": "6B10101 Жалпы медицина", "course": 2,
+            "discipline": "Қалыпты физиология", "lesson_type": "практикалық сабақтар",
+            "academic_year": "2026-2027", "rows": rows, "protocol_no": "7", "protocol_date": "2026-08-28", **more}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_rows_and_heading_come_from_the_journal(sample, lang):
+    j = journal("J0001")
+    lessons = j.lessons
+    assert len(lessons) == 8
+    program, dept = j.group.program, j.department
+    teacher = j.staff[0].user.full_name
+    total = sum(lesson.hours for lesson in lessons)
+    for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
+        text = flat(read(issuing.preview(user("head.anat"), "ktp", FROM_JOURNAL, lang, fmt)))
+        for word in WORDS[lang] + HEADERS[lang]:
+            assert word in text, (fmt, word)
+        for lesson in lessons:
+            topic = lesson.topic_kk if lang == "kk" else lesson.topic_ru
+            assert topic.startswith("Тақырып " if lang == "kk" else "Тема ")
+            assert topic in text and short_date(lesson.date) in text and lesson.room in text, (fmt, topic)
+        assert text.count(teacher) == len(lessons)
+        assert f"{program.code} {program.name(lang)}" in text and j.item.name(lang) in text
+        assert f"{j.group.course} курс" in text
+        assert dept.name(lang) in text and short_name(dept.head.full_name) in text
+        assert "практикалық сабақтар" in text if lang == "kk" else "Практические занятия" in text
+        year = "2026 - 2027 оқу жылына" if lang == "kk" else "на 2026-2027 учебный год"
+        assert year in text
+        assert total_shown(text, "Барлығы" if lang == "kk" else "Итого", total), (fmt, total)
+        protocol = ("2026 ж. «28» тамыз № 1 хаттама" if lang == "kk" else "протокол № 1 от «28» августа 2026 г.")
+        assert protocol in text
+    assert issued_count() == 0
+
+
+def test_typed_rows_run_over_pages_with_the_header_repeated(sample):
+    rows = typed_rows(60)
+    total = sum(r["hours"] for r in rows)
+    for lang in ("kk", "ru"):
+        content = issuing.preview(user("t.anat1"), "ktp", typed(rows), lang, "pdf")
+        pages = pdf_pages(content)
+        assert pages >= 2
+        from pypdf import PdfReader
+
+        texts = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(content)).pages]
+        label = "Бет {} / {}" if lang == "kk" else "Страница {} из {}"
+        table_pages = [t for t in texts if "Тақырып " in t]
+        assert len(table_pages) >= 2
+        for i, text in enumerate(texts, 1):
+            assert label.format(i, pages) in text
+        for text in table_pages:
+            for word in HEADERS[lang]:
+                assert word in text, (lang, word)
+        whole = " ".join(texts)
+        for r in rows:
+            assert r["topic"] in whole and r["room"] in whole
+        assert total_shown(whole, "Барлығы" if lang == "kk" else "Итого", total)
+        document = flat(docx_text(issuing.preview(user("t.anat1"), "ktp", typed(rows), lang, "docx")))
+        assert all(r["topic"] in document for r in rows)
+        assert total_shown(document, "Барлығы" if lang == "kk" else "Итого", total)
+
+
+def test_docx_header_row_repeats_on_every_page(sample):
+    from docx import Document
+
+    content = issuing.preview(user("head.anat"), "ktp", typed(typed_rows(60)), "kk", "docx")
+    table = Document(io.BytesIO(content)).tables[0]
+    assert [c.text for c in table.rows[0].cells] == HEADERS["kk"]
+    assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
+    assert len(table.rows) == 1 + 60 + 1  # header, rows, total
+
+
+def test_issue_registers_and_numbers_the_plan(sample):
+    doc = issuing.issue(user("head.anat"), "ktp", FROM_JOURNAL, "kk", "pdf")
+    text = pdf_text(issuing.content_of(doc))
+    assert doc.number in text and "ЖОБА" not in text
+    assert doc.issued_by.login == "head.anat" and issued_count() == 1
+
+
+@pytest.mark.parametrize("login, allowed", [
+    ("head.anat", True),   # the head of the department
+    ("t.anat1", True),     # a teacher of the department
+    ("t.anat2", True),
+    ("head.phys", False),  # another department's head
+    ("t.phys1", False),    # another department's teacher
+    ("dean.gm", False),
+    ("or.inspector", False),
+])
+def test_who_may_issue(sample, login, allowed):
+    data = typed(typed_rows(3))
+    if allowed:
+        assert issuing.issue(user(login), "ktp", data, "ru", "docx").number
+    else:
+        with pytest.raises(Forbidden):
+            issuing.issue(user(login), "ktp", data, "ru", "docx")
+        assert issued_count() == 0
+
+
+def test_the_journals_department_decides_who_may_issue(sample):
+    # J0002 is taught by the physiology department (block of an integrated discipline)
+    data = {"journal": "J0002", "protocol_no": "2", "protocol_date": "2026-08-29"}
+    with pytest.raises(Forbidden):
+        issuing.issue(user("t.anat1"), "ktp", data, "ru", "pdf")
+    assert issuing.issue(user("t.phys1"), "ktp", data, "ru", "pdf").number
+
+
+def test_without_a_journal_everything_is_asked_for_in_the_users_language(sample):
+    for lang, required in (("kk", "Міндетті өріс"), ("ru", "Обязательное поле")):
+        with pytest.raises(InputInvalid) as info:
+            issuing.preview(user("head.anat"), "ktp", {"protocol_no": "1", "protocol_date": "2026-08-28"}, lang, "pdf")
+        errors = info.value.errors
+        for name in ("department", "specialty", "course", "discipline", "lesson_type", "academic_year", "rows"):
+            assert errors[name] == [required], name
+
+
+@pytest.mark.parametrize("change, field, words", [
+    ({"course": 8}, "course", {"kk": "1-ден 7-ге дейін", "ru": "От 1 до 7"}),
+    ({"academic_year": "2026/27"}, "academic_year", {"kk": "Пішімі жарамсыз", "ru": "Неверный формат"}),
+    ({"academic_year": "2026-2028"}, "academic_year", {"kk": "2026-2027", "ru": "2026-2027"}),
+    ({"department": "NOPE"}, "department", {"kk": "NOPE", "ru": "NOPE"}),
+    ({"protocol_date": "28.08.2026"}, "protocol_date", {"kk": "Күні жарамсыз", "ru": "Неверная дата"}),
+])
+def test_bad_heading_is_refused(sample, change, field, words):
+    for lang in ("kk", "ru"):
+        with pytest.raises(InputInvalid) as info:
+            issuing.issue(user("head.anat"), "ktp", typed(typed_rows(2), **change), lang, "pdf")
+        assert words[lang] in " ".join(info.value.errors[field])
+    assert issued_count() == 0
+
+
+def test_bad_rows_are_refused_row_by_row(sample):
+    rows = typed_rows(3)
+    rows[1]["hours"] = 0
+    rows[2]["date"] = "2026-13-01"
+    del rows[0]["topic"]
+    with pytest.raises(InputInvalid) as info:
+        issuing.issue(user("head.anat"), "ktp", typed(rows), "ru", "pdf")
+    errors = info.value.errors["rows"]
+    assert errors[0]["topic"] == ["Обязательное поле"]
+    assert "> 0" in errors[1]["hours"][0] and "недопустимое значение" in errors[1]["hours"][0]
+    assert errors[2]["date"] == ["Неверная дата (ГГГГ-ММ-ДД)"]
+    with pytest.raises(InputInvalid) as info:
+        issuing.issue(user("head.anat"), "ktp", typed(typed_rows(201)), "kk", "pdf")
+    assert "1–200" in info.value.errors["rows"][0] and "мәні жарамсыз" in info.value.errors["rows"][0]
+    assert issued_count() == 0
+
+
+def test_typed_rows_win_over_the_journals_lessons(sample):
+    rows = typed_rows(2, teacher="Мұхамедиярова Құралай Аңсағанқызы")
+    data = {"journal": "J0001", "rows": rows, "discipline": "Анатомия (жаңа)", "protocol_no": "3",
+            "protocol_date": "2026-08-28"}
+    text = flat(pdf_text(issuing.preview(user("head.anat"), "ktp", data, "kk", "pdf")))
+    assert rows[0]["topic"] in text and rows[1]["topic"] in text and "Тақырып 3" not in text
+    assert "«Анатомия (жаңа)» пәні" in text and "6B10101 Жалпы медицина" in text
+    assert total_shown(text, "Барлығы", sum(r["hours"] for r in rows))
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_user_text_comes_out_literally(sample, fmt):
+    rows = typed_rows(2, teacher=HOSTILE)
+    rows[0]["topic"] = HOSTILE
+    content = issuing.preview(user("head.anat"), "ktp", typed(rows, specialty=HOSTILE), "ru", fmt)
+    text = flat((docx_text if fmt == "docx" else pdf_text)(content))
+    assert "{{ 7*7 }}" in text and "{% for x in y %}" in text and "</w:t>" in text
+    assert '<img src="file:///etc/passwd">' in text
+    assert "49" not in text
+
+
+@pytest.mark.demo
+def test_the_example_works_on_the_demo_data(app):
+    from docservice.documents.issuing import registry
+
+    example = registry().get("ktp").example
+    j = journal(example["journal"])
+    text = flat(pdf_text(issuing.preview(None, "ktp", example, "ru", "pdf")))
+    assert all(lesson.topic_ru in text for lesson in j.lessons)
+    head = j.department.head
+    assert short_name(head.full_name) in text
+    assert issuing.issue(head, "ktp", example, "kk", "docx").number
