@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test deps system-deps db demo bench clean
+.PHONY: run test deps system-deps db demo bench clean catalogs
 
 run: deps db demo  ## venv, install, database, demo data, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -12,7 +12,13 @@ run: deps db demo  ## venv, install, database, demo data, serve on http://127.0.
 test: deps  ## the whole test suite (SQLite, and PostgreSQL when it is reachable)
 	$(BIN)/python -m pytest
 
-deps: system-deps $(VENV)/.installed
+deps: system-deps $(VENV)/.installed catalogs
+
+# The interface's translations: each .po compiled to its .mo when it changed.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard docservice/translations/*/*/LC_MESSAGES/messages.po))
+catalogs: $(CATALOGS)
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 system-deps:
 	@scripts/system-deps.sh

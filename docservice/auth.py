@@ -31,6 +31,8 @@ def _user_from_token(req):
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    login_manager.login_view = "account.login"
+    login_manager.login_message = None  # the sign-in page says what it is
 
     @app.before_request
     def _who_is_asking_anew():

@@ -24,6 +24,15 @@ DISCIPLINE_DEPARTMENT = [(6, "reprimand"), (3, "warning"), (1, "verbal_remark")]
 MEMO_THRESHOLD = 3             # more than this many grade-changing errors → memo to the vice-rector
 
 PASSWORD_MIN_LENGTH = 8
+LOGIN_MAX_FAILURES = 5         # failed sign-ins of one login …
+LOGIN_WINDOW_MINUTES = 15      # … within this many minutes lock it for that long
+
+# Web: secure cookies (set SESSION_COOKIE_SECURE=False only for plain-HTTP development).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+LANGUAGES = ("kk", "ru", "en")
+BABEL_DEFAULT_LOCALE = "kk"
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 # Documents: the address printed in verify QR codes, where issued files are kept.

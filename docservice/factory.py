@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     plugins.init_app(app)
     auth.init_app(app)
     api.init_app(app)
+    from . import web
+
+    web.init_app(app)
     register_cli(app)
     app.register_blueprint(status_bp)
     return app

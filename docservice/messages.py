@@ -125,6 +125,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Неверный логин или пароль",
         "en": "Wrong login or password",
     },
+    "login_throttled": {
+        "kk": "Тым көп сәтсіз әрекет: {minutes} минуттан кейін қайталаңыз",
+        "ru": "Слишком много неудачных попыток: повторите через {minutes} минут",
+        "en": "Too many failed attempts: try again in {minutes} minutes",
+    },
     "password_change_required": {
         "kk": "Бір реттік құпиясөзді алдымен өзгертіңіз",
         "ru": "Сначала смените одноразовый пароль",

@@ -1,7 +1,7 @@
-"""The front page and a health check, until the role pages (issue 4) take over."""
+"""A health check for monitoring and load balancers."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 from sqlalchemy import func, select, text
 
 from .models import Journal, Student, User, db
@@ -12,11 +12,6 @@ bp = Blueprint("status", __name__)
 def _counts() -> dict:
     return {name: db.session.scalar(select(func.count(model.id)))
             for name, model in (("journals", Journal), ("students", Student), ("users", User))}
-
-
-@bp.get("/")
-def index():
-    return render_template("status.html", counts=_counts())
 
 
 @bp.get("/api/v1/health")

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import policy
@@ -66,16 +66,31 @@ def set_roles(user: User, roles) -> None:
     user.role_rows = [UserRole(role=r) for r in _check_roles(roles)]
 
 
-def authenticate(login: str, password: str) -> User:
+def authenticate(login: str, password: str, remote: str | None = None) -> User:
+    """The user with this login and password. After ``LOGIN_MAX_FAILURES`` failures within
+    ``LOGIN_WINDOW_MINUTES`` a login is refused for that while, whatever the password."""
+    from datetime import timedelta
+
+    from .models import LoginFailure
+
+    at = clock_now()
+    since = at - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    failures = db.session.scalar(select(func.count(LoginFailure.id)).where(
+        LoginFailure.login == login, LoginFailure.at >= since))
+    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        raise DomainError("login_throttled", minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     user = db.session.scalar(select(User).where(User.login == login))
     if user is None or not user.active or not user.password_hash or not check_password_hash(
             user.password_hash, password or ""):
+        db.session.add(LoginFailure(login=login[:64], remote=remote, at=at))
+        db.session.commit()
         raise DomainError("bad_login")
     return user
 
 
 def change_password(user: User, old: str, new: str) -> None:
-    authenticate(user.login, old)
+    if not user.password_hash or not check_password_hash(user.password_hash, old or ""):
+        raise Invalid("bad_login", field="old_password")
     _check_password(new)
     set_password(user, new, must_change=False)
     db.session.commit()

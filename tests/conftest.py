@@ -67,7 +67,16 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pytest_generate_tests(metafunc):
+    """Store tests run on both backends; rendering tests (marked ``rendering``: the layout of
+    documents, which no database changes) run on SQLite only."""
+    if "backend" in metafunc.fixturenames:
+        both = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+        only_sqlite = metafunc.definition.get_closest_marker("rendering") is not None
+        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else both, indirect=True)
+
+
+@pytest.fixture
 def backend(request):
     return request.param
 

@@ -14,6 +14,8 @@ from docservice.errors import Forbidden, Invalid
 from docservice.journals import close_journal
 from docservice.models import LOCKED, IssuedDocument, ReopenRequest, db
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 REASON = "При вводе оценок за РК1 перепутаны строки двух обучающихся"
 NOTE = {"journal": "J0001", "wrong_entry_date": "2026-10-28", "reason": REASON, "with_grade_change": True}
 HOSTILE = "& < > \" ' {{ 7*7 }} {% for x in y %} </w:t> <img src=\"file:///etc/passwd\">"

@@ -13,6 +13,8 @@ from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden
 from docservice.models import IssuedDocument, db
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 HEADERS = {"kk": ["№ п/п", "Күні", "Уақыт өткізу", "Тақырып", "Оқу сағаттарының көлемі", "Оқытушының Аты-Жөні",
                   "Кабинет"],
            "ru": ["№ п/п", "Дата", "Время проведения", "Тема", "Объём учебных часов", "Ф.И.О. преподавателя",

@@ -18,6 +18,8 @@ from docservice.journals import close_journal
 from docservice.models import Journal, ReopenRequest, UserRole, db
 from docservice.monitoring import department_lines, teacher_lines
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 INPUT = {"period": "2026-2027/1"}
 HOSTILE = "Выводы: & < > \" ' {{ 7*7 }} {% for x in y %} </w:t> <b>жирный</b>"
 REASON_LATE = "Ошибка при вводе РК1: 45 вместо 54"

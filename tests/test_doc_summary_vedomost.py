@@ -17,6 +17,8 @@ from docservice.errors import Forbidden
 from docservice.models import CurriculumItem, Group, Period, db
 from docservice.results import item_results, results_json
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 INPUT = {"group": "ОМ-24-01к", "period": "2026-2027/1"}
 CREDITS = {"ANA2101": 5, "MOD2103": 6, "PHS2102": 6}
 WORDS = {

@@ -17,6 +17,8 @@ from docservice.journals import close_journal, set_mark
 from docservice.models import Mark, Student, db
 from docservice.results import item_results, results_json
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 STATUS = {"kk": {"not_admitted": "жіберілмеді", "absent": "келмеді"},
           "ru": {"not_admitted": "не допущен", "absent": "неявка"}}
 FORM = {

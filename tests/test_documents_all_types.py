@@ -9,6 +9,8 @@ from marshmallow import fields
 from docservice.documents import issuing
 from docservice.documents.fields import StoreRef
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 HOSTILE = "& < > \" ' {{ 7*191 }} {% for x in y %} </w:t> <img src=\"file:///etc/passwd\">"
 READ = {"docx": docx_text, "pdf": pdf_text}
 

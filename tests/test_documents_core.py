@@ -11,6 +11,8 @@ from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden, NotFound
 from docservice.models import IssuedDocument, db
 
+pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
+
 KAZAKH = "әғқңөұүһі"
 INPUT = {"full_name": "Әбілқасымова Сәуле Нұрланқызы", "position": "ассистент", "department": "ANAT",
          "email": "s.abilkasymova@kaznmu.example"}

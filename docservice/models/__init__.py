@@ -6,13 +6,13 @@ from .journal import (
     CLOSED, EXAM, LOCKED, OPEN, Journal, JournalEvent, JournalTeacher, Lesson, Mark, MarkHistory,
 )
 from .org import Department, Group, Program, School, Student
-from .people import ROLES, ApiToken, User, UserRole
+from .people import ROLES, ApiToken, LoginFailure, User, UserRole
 from .workflow import WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, ReopenRequest, Setting
 
 __all__ = [
     "db", "KINDS", "AssessmentScheme", "CurriculumItem", "CurriculumPart", "Period",
     "CLOSED", "EXAM", "LOCKED", "OPEN", "Journal", "JournalEvent", "JournalTeacher", "Lesson",
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
-    "ApiToken", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
+    "ApiToken", "LoginFailure", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
     "ReopenRequest", "Setting", "DocumentCounter", "IssuedDocument",
 ]

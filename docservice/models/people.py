@@ -63,3 +63,12 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user = relationship("User")
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept a short while to throttle password guessing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), index=True)
+    remote: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]

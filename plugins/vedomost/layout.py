@@ -65,7 +65,7 @@ TEXT = {
 
 # Landscape A4: 267 mm between the margins. The РД/exam or modular-discipline columns share
 # what the fixed columns leave.
-WIDTHS = [8, 62, 24, None, 20, 20, 18, 35, 22]
+WIDTHS = [10, 58, 22, None, 18, 16, 16, 40, 22]
 LOOP_AT = 3
 LOOP_SHARE_MM = 267 - sum(w for w in WIDTHS if w)
 TWIPS_PER_MM = 1440 / 25.4

@@ -1,0 +1,67 @@
+"""The web pages: sign-in, the language switch and every role's pages.
+
+Interface language: ``kk``, ``ru`` or ``en`` (Flask-Babel catalogues in
+``docservice/translations``), chosen by the user and kept in the session; the language
+of a document is chosen apart from it. Every form carries a CSRF token (Flask-WTF).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_babel import Babel, refresh
+from flask_wtf.csrf import CSRFProtect
+
+from ..auth import actor
+
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def interface_language() -> str:
+    chosen = session.get("lang")
+    if chosen in ("kk", "ru", "en"):
+        return chosen
+    return request.accept_languages.best_match(["kk", "ru", "en"]) or "kk"
+
+
+def translation_directories() -> str:
+    """Each area of the pages keeps its own catalogue (``translations/<area>/<lang>/…``);
+    Flask-Babel merges them."""
+    root = Path(__file__).resolve().parents[1] / "translations"
+    return ";".join(str(p) for p in sorted(root.iterdir()) if p.is_dir())
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+    babel.init_app(app, locale_selector=interface_language)
+    csrf.init_app(app)
+    # The JSON API authenticates by token or session and is described by OpenAPI; pages use CSRF.
+    csrf.exempt(app.blueprints["documents"])
+
+    from . import account, docpages, home, nav, oversight, teacher
+
+    for area in (account, home, teacher, oversight, docpages):
+        app.register_blueprint(area.bp)
+    app.jinja_env.globals["nav_items"] = nav.items_for
+
+    @app.before_request
+    def _password_first():
+        """A one-time password must be changed before anything else (SPEC §4.4)."""
+        refresh()  # Flask-Babel caches the locale on the app context, which may outlive a request
+        user = actor()
+        if user is not None and user.must_change_password and request.endpoint not in (
+                "account.password", "account.logout", "account.language", "static") \
+                and not request.path.startswith("/api/"):
+            return redirect(url_for("account.password"))
+        g.lang = interface_language()
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        # Nothing is loaded from outside the app; pages cannot be framed.
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
