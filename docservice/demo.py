@@ -1282,7 +1282,52 @@ def load_demo():
     for user in users[1:]:  # one hash for all: hashing is slow on purpose, and it's the same password
         user.password_hash, user.must_change_password = users[0].password_hash, False
     db.session.commit()
+    _demo_reopenings()
     return summary
+
+
+# Reopen requests of the demo, one in each state of the chain, made through the workflow by
+# the people whose step it is, on journals already past their deadline: (kind, how far, reason).
+DEMO_REOPENINGS = [
+    ("with_change", "filed", "РК1 бағалары екі білім алушыға ауыстырылып қойылған."),
+    ("with_change", "visaed", "Ошибочно выставлена оценка за РК2: вместо 78 — 87."),
+    ("with_change", "approved", "Емтихан бағасы қате енгізілді: 64 орнына 46."),
+    ("with_change", "granted", "Пропущена оценка за практическое занятие 30.09."),
+    ("with_change", "completed", "Оценка за экзамен внесена в строку другого обучающегося."),
+    ("without_change", "filed", "Журнал не был закрыт в срок по технической причине."),
+]
+
+
+def _demo_reopenings() -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from . import reopen
+    from .clock import now
+    from .journals import sync_lock
+    from .models import CLOSED, LOCKED, Journal, User, db
+
+    registrar_head = db.session.scalar(select(User).join(User.role_rows).where(
+        User.role_rows.any(role="registrar_head")))
+    steps = ["filed", "visaed", "approved", "granted", "completed"]
+    overdue = []
+    for journal in db.session.scalars(select(Journal).order_by(Journal.code)):
+        sync_lock(journal, now())
+        if journal.state in (CLOSED, LOCKED) and journal.department.head and journal.school.dean:
+            overdue.append(journal)
+    for journal, (kind, goal, reason) in zip(overdue[::7], DEMO_REOPENINGS):
+        teacher = next(t.user for t in journal.staff if t.role == "teacher")
+        request = reopen.file_request(teacher, journal, kind, reason, detected_on=now().date() - timedelta(days=1))
+        reached = steps.index(goal)
+        if kind == "with_change" and reached >= 1:
+            reopen.visa(journal.department.head, request)
+        if kind == "with_change" and reached >= 2:
+            reopen.decide(journal.school.dean, request, "12", now().date())
+        if reached >= 3:
+            reopen.grant(registrar_head, request)
+        if reached >= 4:
+            reopen.complete(teacher, request)
 
 
 if __name__ == "__main__":
