@@ -148,10 +148,15 @@ def write_cell(journal, student, column, cell: Cell | None, actor, at, via, gran
             db.session.add(mark)
         mark.score, mark.absent, mark.note = cell.score, cell.absent, cell.note
         mark.updated_at, mark.updated_by_id = at, actor.id if actor else None
-    db.session.add(MarkHistory(journal_id=journal.id, student_id=student.id, column=column,
-                               old_value=old, new_value=new, changed_by_id=actor.id if actor else None,
-                               changed_at=at, grant_id=grant.id if grant else None, via=via))
+    db.session.add(MarkHistory(**history_fields(journal.id, student.id, column, old, new, actor, at, via, grant)))
     return mark
+
+
+def history_fields(journal_id, student_id, column, old, new, actor, at, via, grant=None) -> dict:
+    """One audit-trail row: who, when, old → new, how, under which grant."""
+    return {"journal_id": journal_id, "student_id": student_id, "column": column, "old_value": old,
+            "new_value": new, "changed_by_id": actor.id if actor else None, "changed_at": at,
+            "grant_id": grant.id if grant else None, "via": via}
 
 
 def cell_of(mark: Mark | None) -> Cell | None:

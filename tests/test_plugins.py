@@ -1,5 +1,6 @@
 """The plugin door: third-party document types, hooks, blocking, the registry's rules."""
 import importlib
+from contextlib import contextmanager
 import re
 import sys
 from pathlib import Path
@@ -28,9 +29,21 @@ def _app_like(app, **extra):
                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **extra})
 
 
-def test_a_third_party_type_is_found_through_its_entry_point(app, sample, thirdparty, tmp_path):
-    other = _app_like(app, STORAGE_DIR=str(tmp_path))
+@contextmanager
+def inside(other):
+    """An app context of a second app whose connections are closed afterwards."""
+    from docservice.models import db
+
     with other.app_context():
+        try:
+            yield other
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_third_party_type_is_found_through_its_entry_point(app, sample, thirdparty, tmp_path):
+    with inside(_app_like(app, STORAGE_DIR=str(tmp_path))):
         from docservice.documents import issuing
 
         assert "study_certificate" in issuing.registry()
@@ -55,7 +68,7 @@ def test_a_third_party_type_is_found_through_its_entry_point(app, sample, thirdp
 
 def test_plugins_can_be_blocked(app, thirdparty, monkeypatch):
     monkeypatch.setenv("DOCSERVICE_BLOCK_PLUGINS", "study_certificate")
-    with _app_like(app).app_context():
+    with inside(_app_like(app)):
         from docservice.documents import issuing
 
         assert "study_certificate" not in issuing.registry()
