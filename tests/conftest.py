@@ -64,6 +64,7 @@ def _migrate(url: str) -> None:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"})
     with app.app_context():
         upgrade()
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -97,6 +98,8 @@ def demo_sqlite_template(tmp_path_factory, sqlite_template):
         from docservice.demo import load_demo
 
         load_demo()
+        # Close every connection: SQLite then folds its WAL into the file we copy from.
+        db.session.remove()
         db.engine.dispose()
     return path
 

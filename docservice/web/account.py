@@ -14,6 +14,8 @@ bp = Blueprint("account", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    if request.method == "GET" and actor() is not None:
+        return redirect(url_for("home.index"))
     if request.method == "POST":
         try:
             user = authenticate(request.form.get("login", "").strip(), request.form.get("password", ""),

@@ -1,0 +1,76 @@
+"""End-to-end fixtures: the app served on a free local port with the demo faculty, and
+Debian's Chromium driven by Playwright (headless, no background networking: the machine
+has no outside network, and nothing may be fetched from it anyway)."""
+from __future__ import annotations
+
+import shutil
+import threading
+from datetime import datetime
+
+import pytest
+
+from docservice import create_app
+from docservice.clock import FrozenClock
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+# The demo world's day: some journals are past their deadline, some still open.
+DEMO_NOW = datetime(2026, 11, 23, 10, 0)
+
+
+@pytest.fixture
+def live_server(demo_sqlite_template, tmp_path):
+    """The demo faculty served at http://127.0.0.1:<port> (a thread; stopped after the test)."""
+    from werkzeug.serving import make_server
+
+    db_path = tmp_path / "live.db"
+    shutil.copy(demo_sqlite_template, db_path)
+    clock = FrozenClock(DEMO_NOW)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "e2e", "CLOCK": clock,
+                      "SESSION_COOKIE_SECURE": False, "STORAGE_DIR": str(tmp_path / "documents"),
+                      "PUBLIC_URL": "http://127.0.0.1"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app, clock
+    finally:
+        server.shutdown()
+        thread.join(5)
+        with app.app_context():
+            from docservice.models import db
+
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="kk-KZ")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base: str, login: str, password: str = "demo12345", lang: str = "ru") -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("button.primary")
+    assert "/login" not in page.url, page.inner_text("main")
+    with page.expect_navigation():
+        page.locator(f"form.lang button[value={lang}]").click()
