@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         # Flask-Login caches the user in ``g``, which lives as long as the app context; a
         # request running inside an outer app context (tests, CLI) must not inherit it.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the token in ``g`` the same way
 
     # Flask-Login's user mixin properties, on our own model.
     User.is_authenticated = property(lambda self: True)

@@ -32,6 +32,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 LANGUAGES = ("kk", "ru", "en")
+MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (imports, files to verify) up to 20 MB
 BABEL_DEFAULT_LOCALE = "kk"
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

@@ -72,3 +72,18 @@ def test_signed_in_users_only_and_the_policy_decides(client, sample):
     bad_token = {"Authorization": "Bearer ds_nonsense"}
     assert client.post("/api/v1/documents/login_request/preview?lang=ru&format=pdf", json=INPUT,
                        headers=bad_token).status_code == 401
+
+
+def test_a_document_is_read_by_its_issuer_its_addressees_and_the_registrar_only(client, head):
+    from docservice.documents import issuing
+
+    r = client.post("/api/v1/documents/login_request/issue?lang=ru&format=pdf", json=INPUT, headers=head)
+    url = r.get_json()["file_url"]
+    for login, status in (("t.anat2", 403), ("it.admin", 200), ("or.inspector", 200), ("head.anat", 200)):
+        headers = {"Authorization": "Bearer " + issue_token(None, user(login))}
+        assert client.get(url, headers=headers).status_code == status, login
+    # A draft shows the same data: previewing needs the same right as issuing.
+    teacher = {"Authorization": "Bearer " + issue_token(None, user("t.anat2"))}
+    assert client.post("/api/v1/documents/login_request/preview?lang=ru&format=pdf", json=INPUT,
+                       headers=teacher).status_code == 403
+    assert issuing.registry().get("login_request").may_see(user("it.admin"), INPUT)

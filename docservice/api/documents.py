@@ -75,13 +75,13 @@ def make_blueprint(api, registry) -> Blueprint:
     @blp.doc(summary="An issued document's register entry", responses=ERRORS)
     @signed_in
     def document(number):
-        return jsonify(document_json(issuing.find(number)))
+        return jsonify(document_json(issuing.find_visible(actor(), number)))
 
     @blp.route("/documents/<path:number>/file", endpoint="file")
     @blp.doc(summary="The issued file, byte for byte as issued", responses=FILE_RESPONSE | ERRORS)
     @signed_in
     def document_file(number):
-        document = issuing.find(number)
+        document = issuing.find_visible(actor(), number)
         return file_response(issuing.content_of(document), document.fmt,
                              f"{document.number.replace('/', '-')}.{document.fmt}")
 

@@ -58,6 +58,11 @@ class DocumentType(ABC):
         """Preconditions of issuing this document for this input, checked for every issuer —
         the system too — before a number is taken. Raise a ``DomainError`` to refuse."""
 
+    def may_see(self, user, data: dict) -> bool:
+        """Besides its issuer and the registrar's office: who else may read an issued one (its
+        addressees). ``data`` is the input it was issued with, as given."""
+        return False
+
     def may_issue(self, user, data: dict) -> bool:
         """Whether ``user`` may issue this document for this input (default: by role)."""
         return self.issue_roles is None or user.has_role(*self.issue_roles)

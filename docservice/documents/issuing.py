@@ -51,6 +51,8 @@ def preview(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -
     """A draft: rendered with the draft mark and no number; nothing is registered."""
     doc_type = _checked(type_id, lang, fmt, actor)
     clean = validate(doc_type.schema, data, lang)
+    if actor is not None and not doc_type.may_issue(actor, clean):
+        raise Forbidden("forbidden", action=f"preview {type_id}")  # a draft shows the same data
     return render(doc_type, build_context(doc_type, clean, lang, None, clock_now()), lang, fmt)
 
 
@@ -103,6 +105,24 @@ def find(number: str) -> IssuedDocument:
     document = db.session.scalar(select(IssuedDocument).where(IssuedDocument.number == number))
     if document is None:
         raise NotFound("not_found", what="document", key=number)
+    return document
+
+
+SEE_ALL = ("registrar", "registrar_head", "vice_rector")
+
+
+def may_see(user: User | None, document: IssuedDocument) -> bool:
+    """The registrar's office and the vice-rector read every issued document, an issuer their
+    own, and a type may name its addressees (``DocumentType.may_see``)."""
+    if user is None or user.has_role(*SEE_ALL) or document.issued_by_id == user.id:
+        return True
+    return document.doc_type in registry() and registry().get(document.doc_type).may_see(user, document.input)
+
+
+def find_visible(user: User | None, number: str) -> IssuedDocument:
+    document = find(number)
+    if not may_see(user, document):
+        raise Forbidden("forbidden", action="read document")
     return document
 
 

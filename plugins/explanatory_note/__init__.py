@@ -142,6 +142,13 @@ class ExplanatoryNote(DocumentType):
             return False
         return data.get("teacher") is None or data["teacher"].id == user.id
 
+    def may_see(self, user, data) -> bool:
+        """Those who decide on it: the head of the journal's department and the dean of its school."""
+        from docservice.journals import find_journal
+
+        journal = find_journal(data.get("journal", ""))
+        return policy.heads(user, journal) or policy.is_dean_of(user, journal)
+
     def check_issue(self, data) -> None:
         """Issuing files a reopen request: the journal must allow one, for every issuer."""
         at = clock_now()

@@ -32,6 +32,10 @@ class LoginRequest(DocumentType):
 
         return make_template(lang)
 
+    def may_see(self, user, data) -> bool:
+        """The IT department, to whom it is addressed."""
+        return user.has_role("it")
+
     def may_issue(self, user, data) -> bool:
         """The head of the department asks (registrar and IT may reissue)."""
         if user.has_role("registrar", "registrar_head", "it"):
