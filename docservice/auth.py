@@ -55,7 +55,9 @@ def actor() -> User | None:
 
 def request_lang(default: str = "ru") -> str:
     """The user's language: ``?lang=``, else the browser's preference among kk and ru."""
-    lang = request.args.get("lang")
-    if lang in ("kk", "ru", "en"):
-        return lang
+    from flask import session
+
+    for lang in (request.args.get("lang"), session.get("lang")):
+        if lang in ("kk", "ru", "en"):
+            return lang
     return request.accept_languages.best_match(["kk", "ru", "en"]) or default

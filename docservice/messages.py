@@ -24,6 +24,7 @@ NOUNS: dict[str, dict[str, str]] = {
     "closed": {"kk": "жабық", "ru": "закрыт", "en": "closed"},
     "locked": {"kk": "мерзімі өткендіктен бұғатталған", "ru": "заблокирован по сроку", "en": "locked at its deadline"},
     "document type": {"kk": "құжат түрі", "ru": "тип документа", "en": "document type"},
+    "period": {"kk": "академиялық кезең", "ru": "академический период", "en": "academic period"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -236,5 +237,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "«{column}» бағаны жоқ",
         "ru": "Нет столбца «{column}»",
         "en": "Column “{column}” is missing",
+    },
+    # --- the role pages (issue 4) ---------------------------------------------
+    "login_request_done": {
+        "kk": "Бұл өтінім бойынша есептік жазба ашылып қойған ({login})",
+        "ru": "По этой заявке учётная запись уже создана ({login})",
+        "en": "An account was already issued for this request ({login})",
+    },
+    "upload_missing": {
+        "kk": "Файлды таңдаңыз (.json немесе .xlsx)",
+        "ru": "Выберите файл (.json или .xlsx)",
+        "en": "Choose a file (.json or .xlsx)",
+    },
+    "upload_expired": {
+        "kk": "Жүктелген файл табылмады немесе ескірді: оны қайта жүктеңіз",
+        "ru": "Загруженный файл не найден или устарел: загрузите его заново",
+        "en": "The uploaded file is gone or out of date: upload it again",
+    },
+    "substitute_other_department": {
+        "kk": "Алмастырушы журнал кафедрасының оқытушысы болуы керек ({department})",
+        "ru": "Замещающим может быть только преподаватель кафедры журнала ({department})",
+        "en": "The substitute must be a teacher of the journal's department ({department})",
+    },
+    "period_order": {
+        "kk": "Аяқталу күні басталу күнінен ерте болмауы керек",
+        "ru": "Дата окончания не может быть раньше даты начала",
+        "en": "The end date cannot be before the start date",
     },
 }

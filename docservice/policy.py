@@ -50,6 +50,12 @@ GLOBAL_RULES = {
     "dataset.import": ("registrar", "registrar_head", "methodist", "it"),
     "users.manage": ("it",),
     "login.request": ("head_of_department",),
+    # The role pages (issue 4): who sees which inbox or overview; each step in them is
+    # still checked by the journal rules above (reopen.visa, reopen.decide, reopen.grant …).
+    "department.view": ("head_of_department",),
+    "requests.inbox": ("head_of_department", "dean", "registrar", "registrar_head"),
+    "summary.view": ("dean", "registrar", "registrar_head"),
+    "grades.own": ("student",),
 }
 
 

@@ -2,6 +2,7 @@
 from .base import db
 from .documents import DocumentCounter, IssuedDocument
 from .curriculum import KINDS, AssessmentScheme, CurriculumItem, CurriculumPart, Period
+from .login_requests import LoginRequestHandled
 from .journal import (
     CLOSED, EXAM, LOCKED, OPEN, Journal, JournalEvent, JournalTeacher, Lesson, Mark, MarkHistory,
 )
@@ -14,5 +15,5 @@ __all__ = [
     "CLOSED", "EXAM", "LOCKED", "OPEN", "Journal", "JournalEvent", "JournalTeacher", "Lesson",
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
     "ApiToken", "LoginFailure", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
-    "ReopenRequest", "Setting", "DocumentCounter", "IssuedDocument",
+    "ReopenRequest", "Setting", "DocumentCounter", "IssuedDocument", "LoginRequestHandled",
 ]

@@ -43,6 +43,9 @@ def init_app(app: Flask) -> None:
 
     for area in (account, home, teacher, oversight, docpages):
         app.register_blueprint(area.bp)
+    teacher.init_api(app)
+    oversight.init_api(app)
+    docpages.init_api(app)
     app.jinja_env.globals["nav_items"] = nav.items_for
 
     @app.before_request

@@ -1,0 +1,220 @@
+"""The registrar's office: deadlines (the period's rule and each journal's date), monitoring,
+the import of the contingent and curriculum (previewed, then confirmed — all or nothing),
+and the summary vedomosts (also the dean's office's page)."""
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ...auth import actor
+from ...clock import today
+from ...errors import DatasetError, DomainError, Invalid, NotFound
+from ...importer import import_dataset, read_dataset
+from ...journals import find_journal, set_deadline, set_period_rule
+from ...models import Department, Period, db
+from . import bp, data
+from .common import COLLECTIONS, LEVELS, STATES, data_lang, form_date, form_int, page, say
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@bp.get("/registrar/deadlines")
+@page("period.deadlines")
+def deadlines():
+    periods = data.periods()
+    period = next((p for p in periods if p.code == request.args.get("period")), periods[0] if periods else None)
+    departments = db.session.scalars(db.select(Department).order_by(Department.code)).all()
+    department = next((d for d in departments if d.code == request.args.get("department")), None)
+    journals = data.journals_of([department.id] if department else None, period.id) if period else []
+    day = today()
+    rows = [(j, data.journal_json(j, data_lang(), day)) for j in journals]
+    return render_template("web/oversight/deadlines.html", periods=periods, period=period, rows=rows,
+                           departments=departments, department=department, states=STATES, lang=data_lang())
+
+
+def _back_to_deadlines():
+    return redirect(url_for("oversight.deadlines", period=request.form.get("period") or None,
+                            department=request.form.get("department") or None))
+
+
+@bp.post("/registrar/periods/<int:period_id>/rule")
+@page("period.deadlines")
+def period_rule(period_id):
+    period = db.session.get(Period, period_id)
+    if period is None:
+        raise NotFound("not_found", what="period", key=period_id)
+    try:
+        days = form_int(request.form.get("close_within_days"), "close_within_days")
+        set_period_rule(actor(), period, days)
+        flash(_("Journals of %(period)s close %(days)s days after their final control.", period=period.code,
+                days=period.close_within_days), "ok")
+    except Invalid as err:
+        say(err)
+    return _back_to_deadlines()
+
+
+@bp.post("/registrar/journals/<code>/deadline")
+@page("period.deadlines")
+def journal_deadline(code):
+    journal = find_journal(code)
+    try:
+        deadline = None if request.form.get("reset") else form_date(request.form.get("deadline"), "deadline",
+                                                                     required=True)
+        set_deadline(actor(), journal, deadline)
+        flash(_("Journal %(code)s: deadline %(date)s.", code=journal.code,
+                date=journal.deadline.strftime("%d.%m.%Y")), "ok")
+    except Invalid as err:
+        say(err)
+    return _back_to_deadlines()
+
+
+# --- monitoring ----------------------------------------------------------------------------
+
+
+@bp.get("/registrar/monitoring")
+@page("monitoring.view")
+def monitoring():
+    years = data.academic_years()
+    year = request.args.get("year") if request.args.get("year") in years else (years[0] if years else None)
+    counts = data.journal_counts(year, today()) if year else []
+    report = data.monitoring_report(actor(), year) if year else {"teachers": [], "departments": []}
+    memo = [t for t in report["teachers"] if t["memo"]]
+    period = data.latest_period_of(year) if year else None
+    return render_template("web/oversight/monitoring.html", years=years, year=year, counts=counts,
+                           report=report, memo=memo, levels=LEVELS, period=period, lang=data_lang())
+
+
+# --- summary vedomosts (registrar and dean) ----------------------------------------------------
+
+
+@bp.get("/summary")
+@page("summary.view")
+def summary():
+    periods = data.periods()
+    period = next((p for p in periods if p.code == request.args.get("period")), periods[0] if periods else None)
+    groups = data.summary_groups(actor(), period, today()) if period else []
+    whole = actor().has_role("registrar", "registrar_head")
+    return render_template("web/oversight/summary.html", periods=periods, period=period, groups=groups,
+                           whole=whole)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+UPLOAD_KEY = "oversight.import"          # the session remembers whose upload a token is
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SUFFIXES = (".json", ".xlsx")
+
+
+def uploads_dir() -> Path:
+    """``UPLOAD_DIR``, by default ``instance/uploads``."""
+    path = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sweep(folder: Path, max_age: float = 86400) -> None:
+    """Uploads never confirmed nor cancelled are removed after a day."""
+    limit = time.time() - max_age
+    for old in folder.glob("*"):
+        if old.suffix in SUFFIXES and old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+
+
+def keep_upload(storage) -> tuple[str, Path, str]:
+    """Keep an uploaded dataset under a random name in ``instance/uploads`` until confirmed."""
+    name = storage.filename if storage else ""
+    suffix = Path(name or "").suffix.lower()
+    if not name or suffix not in SUFFIXES:
+        raise Invalid("upload_missing", field="file")
+    token = secrets.token_urlsafe(18)
+    _sweep(uploads_dir())
+    path = uploads_dir() / f"{token}{suffix}"
+    storage.save(path)
+    return token, path, name
+
+
+def uploaded(token: str) -> Path:
+    """The file behind a token this session uploaded (nobody else's, nothing outside the folder)."""
+    kept = session.get(UPLOAD_KEY) or {}
+    if not token or not TOKEN.match(token) or kept.get("token") != token:
+        raise Invalid("upload_expired", field="file")
+    path = uploads_dir() / f"{token}{kept.get('suffix')}"
+    if kept.get("suffix") not in SUFFIXES or not path.is_file():
+        raise Invalid("upload_expired", field="file")
+    return path
+
+
+def _forget(path: Path | None) -> None:
+    session.pop(UPLOAD_KEY, None)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _import(path: Path, dry_run: bool, name: str | None):
+    try:
+        data_, origins = read_dataset(path)
+    except DatasetError as err:  # say the user's file name, not the kept file's random one
+        if name and err.where == path.name:
+            err.where = err.params["where"] = name
+        raise
+    return import_dataset(actor(), data_, origins, dry_run=dry_run)
+
+
+@bp.get("/registrar/import")
+@page("dataset.import")
+def import_page():
+    return render_template("web/oversight/import.html", stage="upload")
+
+
+@bp.post("/registrar/import")
+@page("dataset.import")
+def import_preview():
+    path = None
+    try:
+        old = session.get(UPLOAD_KEY) or {}
+        if old.get("token") and TOKEN.match(old["token"]) and old.get("suffix") in SUFFIXES:
+            (uploads_dir() / f"{old['token']}{old['suffix']}").unlink(missing_ok=True)
+        token, path, name = keep_upload(request.files.get("file"))
+        session[UPLOAD_KEY] = {"token": token, "suffix": path.suffix, "name": name}
+        summary = _import(path, True, name)
+    except DomainError as err:
+        _forget(path)
+        say(err)
+        status = 422 if isinstance(err, (Invalid, DatasetError)) else err.status
+        return render_template("web/oversight/import.html", stage="upload", error=err), status
+    return render_template("web/oversight/import.html", stage="preview", summary=summary.as_dict(),
+                           token=token, name=name, collections=COLLECTIONS)
+
+
+@bp.post("/registrar/import/confirm")
+@page("dataset.import")
+def import_confirm():
+    path = None
+    try:
+        path = uploaded(request.form.get("token", ""))
+        name = (session.get(UPLOAD_KEY) or {}).get("name")
+        summary = _import(path, False, name)
+    except DomainError as err:
+        _forget(path)
+        say(err)
+        return render_template("web/oversight/import.html", stage="upload", error=err), 422
+    _forget(path)
+    flash(_("Imported: %(name)s.", name=name), "ok")
+    return render_template("web/oversight/import.html", stage="done", summary=summary.as_dict(), name=name,
+                           collections=COLLECTIONS)
+
+
+@bp.post("/registrar/import/cancel")
+@page("dataset.import")
+def import_cancel():
+    kept = session.get(UPLOAD_KEY) or {}
+    path = None
+    if kept.get("token") and TOKEN.match(kept["token"]) and kept.get("suffix") in SUFFIXES:
+        path = uploads_dir() / f"{kept['token']}{kept['suffix']}"
+    _forget(path)
+    return redirect(url_for("oversight.import_page"))

@@ -1,4 +1,0 @@
-"""Pages of the area "teacher" (being written in this session)."""
-from flask import Blueprint
-
-bp = Blueprint("teacher", __name__)
