@@ -36,5 +36,8 @@ db: deps  ## create or migrate the database (instance/docservice.db unless DATAB
 demo: db  ## load the demo faculty on first start
 	$(BIN)/flask demo load --if-empty
 
+bench: deps  ## time the document renders (naive baseline beside ours) and app start; writes benchmarks/results.md
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -63,15 +63,15 @@ def docservice_render_document(doc_type, context, lang, fmt):
 #
 # docxtpl, used as it is meant to be, loads the Word file, preprocesses its XML with
 # regular expressions, compiles it as a Jinja template, renders, re-parses and saves the
-# whole package (≈ 50 ms for a 30-row sheet, most of it the same work every time). A
-# template is therefore *prepared* once per process (and again when the file changes —
+# whole package: ≈ 50–100 ms for a 30-row sheet, most of it the same work every time. A
+# template is therefore *prepared* once per process (and again when the file changes:
 # the registrar edits them in Word): docxtpl's own preprocessing of every templated part,
 # compiled; every other part kept as python-docx writes it, already compressed. A render
-# then only runs the compiled templates, applies docxtpl's own post-processing to the
-# result (``resolve_listing``, ``fix_tables``, ``fix_docpr_ids``) and writes the zip. The
-# parts are byte for byte those of the docxtpl render (tests/test_docx_fast_path.py).
-# Anything the fast path does not know (footnotes, templated document properties, a second
-# picture, a picture in a header) takes the plain docxtpl path.
+# then runs the compiled templates, applies docxtpl's own post-processing to the result
+# (``resolve_listing``, ``fix_tables``, ``fix_docpr_ids``) and writes the zip. The parts
+# are byte for byte those of the docxtpl render (tests/test_docx_fast_path.py). What the
+# fast path does not know (footnotes, templated document properties, a second picture, a
+# picture in a header or footer) takes the plain docxtpl path.
 
 @lru_cache(maxsize=1)
 def _docx_env() -> SandboxedEnvironment:
@@ -196,9 +196,11 @@ class _PreparedDocx:
         tc = w + "tc"
         for table in tree.iter(w + "tbl"):
             grid = table.find(w + "tblGrid")
+            if grid is None or next(table.iter(w + "gridSpan"), None) is not None:
+                return self._tpl.fix_tables(xml)
+            columns = len(grid.findall(w + "gridCol"))
             rows = [len(row.findall(tc)) for row in table.iter(w + "tr")]
-            if grid is None or not rows or next(table.iter(w + "gridSpan"), None) is not None \
-                    or any(cells != len(grid.findall(w + "gridCol")) for cells in rows):
+            if not rows or any(cells != columns for cells in rows):
                 return self._tpl.fix_tables(xml)
         return tree
 
@@ -415,12 +417,13 @@ def _collector_paused():
     """Python's cyclic garbage collector off while WeasyPrint lays out a document.
 
     A render makes hundreds of thousands of short-lived objects (boxes, styles, text
-    runs); every few hundred of them set off a collection, and the older generations'
-    ones walk the whole heap — the application's long-lived objects too: about a third of
-    a render's time (benchmarks/results.md). Reference counting still frees nearly all of
-    it at once; the few cycles left are collected as usual once the collector is back on.
-    The first of concurrent renders switches it off, the last one back on — only if it
-    was on."""
+    runs); every few hundred of them set off a collection (≈ 90 for a 30-row vedomost),
+    and each walk through memory also evicts what the layout was working on: the render
+    takes 15–30 % longer with the collector on (README, Performance: ``make bench``), even
+    counting a full collection afterwards. Reference counting frees most of it at once; the
+    cycles left (≈ 36,000 objects after a 30-row vedomost) are collected as usual once the
+    collector is back on. The output is the same, byte for byte. The first of concurrent renders switches the
+    collector off, the last one back on, and only if it was on."""
     global _rendering, _collector_was_on
     with _collector_lock:
         if _rendering == 0:
