@@ -69,6 +69,8 @@ def refused(err: DomainError):
 @bp.get("/journals")
 @login_required
 def journals():
+    if not actor().has_role("teacher"):  # "My journals" is a teacher's page
+        raise Forbidden("forbidden", action="journals.mine")
     at, lang = clock_now(), ui_lang()
     rows = [grid.summary(j, lang, at) | {"role": grid.role_in(actor(), j, at)}
             for j in grid.my_journals(actor(), at)]
