@@ -264,4 +264,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Дата окончания не может быть раньше даты начала",
         "en": "The end date cannot be before the start date",
     },
+    "ktp_lesson_has_marks": {
+        "kk": "{column} сабағында бағалар бар ({count}): оны КТЖ-дан алып тастауға болмайды",
+        "ru": "На занятии {column} уже есть оценки ({count}): его нельзя убрать из КТП",
+        "en": "The lesson of {column} already has marks ({count}): it cannot be dropped from the KTP",
+    },
 }

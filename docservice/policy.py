@@ -37,6 +37,7 @@ def _journal_rules(day):
         "journal.enter_grant": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
         "journal.deadline": lambda u, j: u.has_role("registrar", "registrar_head"),
         "journal.substitute": lambda u, j: heads(u, j),
+        "journal.ktp": lambda u, j: heads(u, j) or u.has_role("methodist"),
         "reopen.file": lambda u, j: u.has_role("teacher") and teaches(u, j, day),
         "reopen.visa": lambda u, j: heads(u, j),
         "reopen.decide": lambda u, j: is_dean_of(u, j),

@@ -45,3 +45,23 @@ def substitute(code):
         say(err)
     return redirect(url_for("oversight.department", period=request.form.get("period") or None)
                     + f"#j-{journal.code}")
+
+
+@bp.post("/department/journals/<code>/ktp")
+@page("department.view")
+def upload_ktp(code):
+    """The head loads the journal's KTP from a workbook; its rows become the lesson columns."""
+    from ...errors import DomainError
+    from ...ktp_upload import load_ktp, read_ktp_workbook
+
+    journal = find_journal(code)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise Invalid("field_required", field="file")
+        count = load_ktp(actor(), journal, read_ktp_workbook(upload.stream))
+        flash(_("KTP loaded: %(count)s lessons in journal %(code)s.", count=count, code=journal.code), "ok")
+    except DomainError as err:
+        say(err)
+    return redirect(url_for("oversight.department", period=request.form.get("period") or None)
+                    + f"#j-{journal.code}")
