@@ -430,3 +430,10 @@ def test_api_registrar_it_and_student_routes(app, sample_data):
     assert mine["student"]["record_book"] == "24010001"
     assert {i["code"] for i in mine["periods"][0]["items"]} == {"ANA2101", "PHS2102", "MOD2103"}
     assert api.get("/api/v1/monitoring", headers=student).status_code == 403
+
+
+def test_a_requests_columns_are_named_as_people_name_them(app, sample):
+    from docservice.web.oversight.data import column_label
+
+    assert [column_label(c, "ru") for c in ("EXAM", "RK1", "2026-09-02")] == ["Экзамен", "РК1", "02.09.2026"]
+    assert column_label("EXAM", "kk") == "Емтихан"

@@ -172,6 +172,7 @@ def request_json(request: ReopenRequest, user: User, lang: str, at: datetime) ->
         "detected_on": _iso(request.detected_on), "wrong_entry_on": _iso(request.wrong_entry_on),
         "reason": request.reason, "lesson_types": request.lesson_types,
         "students": list(request.students or []), "columns": list(request.columns or []),
+        "column_labels": [column_label(c, lang) for c in request.columns or []],
         "visa": {"by": _who(request.visa_by), "at": request.visa_at.isoformat()} if request.visa_at else None,
         "decision": {"by": _who(request.decided_by), "at": request.decided_at.isoformat(),
                      "protocol_no": request.protocol_no, "protocol_date": _iso(request.protocol_date)}
@@ -394,3 +395,16 @@ def _two_places(x) -> float | None:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+CONTROL_LABELS = {"RK1": {"kk": "АБ1", "ru": "РК1", "en": "Midterm 1"},
+                  "RK2": {"kk": "АБ2", "ru": "РК2", "en": "Midterm 2"},
+                  "EXAM": {"kk": "Емтихан", "ru": "Экзамен", "en": "Exam"}}
+
+
+def column_label(column: str, lang: str) -> str:
+    """How a person names a journal column: a lesson by its date, a control by its name."""
+    if column in CONTROL_LABELS:
+        return CONTROL_LABELS[column].get(lang, CONTROL_LABELS[column]["ru"])
+    year, month, day = (column.split("-") + ["", "", ""])[:3]
+    return f"{day}.{month}.{year}" if day else column
