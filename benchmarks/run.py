@@ -211,7 +211,7 @@ def environment() -> dict:
                 cpu = line.split(":", 1)[1].strip()
                 break
     except OSError:
-        pass
+        pass  # no /proc here: the report just leaves the CPU model out
     try:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
         hb_subset = bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))

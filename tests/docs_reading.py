@@ -69,5 +69,5 @@ def pdf_font_coverage(content: bytes) -> set[str]:
                 try:
                     chars.add(bytes.fromhex(hexes).decode("utf-16-be"))
                 except (ValueError, UnicodeDecodeError):
-                    pass
+                    pass  # a glyph mapped to no single character (ligature pieces): nothing to cover
     return chars

@@ -102,7 +102,7 @@ def test_a_misspelt_hook_fails_at_start_up(app):
     class Typo:
         @hookimpl
         def docservice_register_document_typez(self, registry):
-            pass
+            """Misspelt on purpose: start-up must refuse it."""
 
     with pytest.raises(Exception, match="docservice_register_document_typez"):
         _app_like(app, PLUGINS=(Typo(),))

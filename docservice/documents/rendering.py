@@ -34,7 +34,7 @@ STATIC_URL = "https://docservice.invalid/static/"
 
 
 class FetchRefused(ValueError):
-    pass
+    """A PDF render asked for something outside the application's own files."""
 
 
 def template_dirs(doc_type, lang: str) -> list[Path]:
@@ -89,7 +89,7 @@ def render_docx(doc_type, context: dict, lang: str) -> bytes:
         try:
             return prepared.render(context)
         except _NotPrepared:
-            pass
+            pass  # something the prepared path does not handle: docxtpl renders it below
     return render_docx_docxtpl(path, context)
 
 
