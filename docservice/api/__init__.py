@@ -1,4 +1,5 @@
-"""The JSON API under ``/api/v1`` (flask-smorest), described at ``/api/v1/openapi.json``.
+"""The JSON API under ``/api/v1`` (flask-smorest), described at ``/api/v1/openapi.json`` and
+browsable at ``/api/v1/docs`` (Swagger UI served by the app, ``docs.py``).
 
 Errors are JSON in the requester's language: ``{"code", "message", "errors"?}`` with
 HTTP 401/403/404/409/422.
@@ -15,6 +16,12 @@ from ..errors import DomainError
 UNAUTHORIZED = {"kk": "Жүйеге кіріңіз (логин немесе API токені)", "ru": "Требуется вход (логин или API-токен)",
                 "en": "Sign in (session or API token) first"}
 
+DESCRIPTION = (
+    "Electronic journal and official documents of a Kazakh medical university (kk/ru).\n\n"
+    "Browsable at `/api/v1/docs`. Signed in, *Try it out* goes with your browser session "
+    "(writes carry the page's CSRF token). To send a bearer token, as a script does, press "
+    "**Authorize** and paste the token that `flask users token LOGIN` prints.")
+
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "docservice")
@@ -22,12 +29,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = Api(app, spec_kwargs={"info": {"description": "Electronic journal and official documents "
-                                         "of a Kazakh medical university (kk/ru)."}})
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION},
+                                # A bearer token where one is given, else the browser session.
+                                "security": [{"bearer": []}, {}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["docservice.api"] = api
 
+    from . import docs
     from .documents import make_blueprint
+
+    app.register_blueprint(docs.bp)
 
     api.register_blueprint(make_blueprint(api, app.extensions["docservice.documents"]))
     _error_handlers(app)
