@@ -240,6 +240,57 @@ def test_docx_table_grid_matches_the_rendered_columns(sample, code):
     assert grid_matches_cells(content)
 
 
+TEXT_WIDTH = round(267 * 1440 / 25.4)  # twips between the margins of landscape A4
+LOOP_SHARE = round(65 * 1440 / 25.4)  # what the fixed columns of the grade table leave to the looped ones
+FIXED_COLUMNS = 8  # № · name · record book · … · final · letter · points · traditional · signature
+
+
+def assert_cells_as_wide_as_their_columns(content: bytes, loop_columns: int):
+    """Every cell, the looped ones too (РД / exam, the modular disciplines; the letters of the
+    totals), carries a width equal to its grid column, and the looped grade columns add up to
+    their share: LibreOffice narrows the fixed columns around a cell without one. No table
+    directly follows another (Word and LibreOffice would make one table of the two)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def grid(table) -> list[int]:
+        return [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+    document = Document(io.BytesIO(content))
+    head, grades, totals, signatures = document.tables
+    for table in (head, grades, totals, signatures):
+        for tr in table._tbl.findall(qn("w:tr")):
+            widths = []
+            for tc in tr.findall(qn("w:tc")):
+                tc_w = tc.find(qn("w:tcPr")).find(qn("w:tcW"))
+                assert tc_w is not None and tc_w.get(qn("w:type")) == "dxa"
+                widths.append(int(tc_w.get(qn("w:w"))))
+            assert widths == grid(table)
+    columns = grid(grades)
+    assert len(columns) == FIXED_COLUMNS + loop_columns
+    looped = columns[3:3 + loop_columns]
+    assert sum(looped) == LOOP_SHARE and max(looped) - min(looped) <= 1
+    assert abs(sum(columns) - TEXT_WIDTH) <= len(columns)  # each column rounded to the twip
+    letters = grid(totals)[1:1 + len(LETTERS)]
+    assert len(set(letters)) == 1  # one column per letter, all as wide
+    body = document.element.body
+    assert not any(t.getnext() is not None and t.getnext().tag == qn("w:tbl") for t in body.iter(qn("w:tbl")))
+
+
+@pytest.mark.parametrize("code", ["J0004", "J0003", "J0001"], ids=["module", "integrated", "regular"])
+def test_docx_every_cell_is_as_wide_as_its_grid_column(sample, code):
+    content = issuing.preview(user("or.inspector"), "vedomost", {"journal": code}, "ru", "docx")
+    assert_cells_as_wide_as_their_columns(content, 2)  # two modular disciplines; РД and exam
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_docx_module_of_four_disciplines_shares_its_columns(app, lang):
+    """MOD2113 of the demo faculty: four modular disciplines, 3685 twips in 921 + 921 + 921 + 922."""
+    content = issuing.preview(user("or.inspector"), "vedomost", {"journal": "D0076"}, lang, "docx")
+    assert_cells_as_wide_as_their_columns(content, 4)
+
+
 # --- individual -------------------------------------------------------------------------
 
 STUDENT, LESSON = "24010001", "2026-09-02"  # J0001: 45 entered instead of 54

@@ -8,14 +8,20 @@ docxtpl loops over cells:
   survive editing the template in Word);
 - the table grid: the repeated column's ``<w:gridCol>`` is kept for Word and replaced at
   render time by one ``gridCol`` per item, written inside two XML comments (Word ignores
-  comments; Jinja reads them), so the rendered grid always matches the rendered cells.
+  comments; Jinja reads them), so the rendered grid always matches the rendered cells;
+- a thin paragraph between tables (``_gap``): two tables with nothing between them are
+  one table to Word and LibreOffice;
+- the widths: every cell, a repeated one too, carries its ``<w:tcW>`` equal to its grid
+  column (LibreOffice, given a cell without one, narrows the fixed columns). A repeated
+  column of varying width (the grade table's) gets its ``tcW`` from the same Jinja
+  expression as its ``gridCol``, written the same way; the template keeps a static one.
 """
 from __future__ import annotations
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
 from docservice.documents.docx_builder import ALIGN, new_document, para, registration
@@ -91,7 +97,9 @@ def make_template(lang: str):
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
     p.paragraph_format.space_before = Pt(3)
+    _gap(doc)  # with no parts, the head table would be right above the grade table
     _grades(doc, t["columns"])
+    _gap(doc)
     _totals(doc, t["totals"])
     para(doc, "{%p if totals.pending %}")
     para(doc, t["pending"], size=10)
@@ -125,11 +133,14 @@ def _grades(doc, columns):
     for j, text in enumerate(cells):
         _cell(body.cells[j], text, size=10, align="left" if j == 1 else "center")
     _cell(end.cells[0], "{%tr endfor %}")
-    _widths(table, WIDTHS)
     share = round(LOOP_SHARE_MM * TWIPS_PER_MM)
-    _cell_loop(head, LOOP_AT, "h in comp_headers")
-    _cell_loop(body, LOOP_AT, "v in r.comp")
-    _grid_loop(table, LOOP_AT, "h in comp_headers", f"({share} / comp_headers|length)|int", 2 * share // 5)
+    _widths(table, WIDTHS, loop_twips=2 * share // 5)
+    # The loop's n-th column of N: ⌊share·n/N⌋ − ⌊share·(n−1)/N⌋ twips, so that the columns
+    # add up to the share exactly.
+    width = f"({share} * loop.index) // (comp_headers|length) - ({share} * loop.index0) // (comp_headers|length)"
+    _cell_loop(head, LOOP_AT, "h in comp_headers", width)
+    _cell_loop(body, LOOP_AT, "v in r.comp", width)
+    _grid_loop(table, LOOP_AT, "h in comp_headers", width)
 
 
 def _totals(doc, words):
@@ -142,11 +153,11 @@ def _totals(doc, words):
         _cell(head.cells[j], h, bold=True, size=9, align="center")
         _cell(body.cells[j], v, size=9, align="center")
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    _widths(table, TOTAL_WIDTHS)
+    letter = round(LETTER_MM * TWIPS_PER_MM)
+    _widths(table, TOTAL_WIDTHS, loop_twips=letter)  # every letter as wide: the cell's own tcW repeats
     _cell_loop(head, 1, "l in totals.letters")
     _cell_loop(body, 1, "l in totals.letters")
-    letter = round(LETTER_MM * TWIPS_PER_MM)
-    _grid_loop(table, 1, "l in totals.letters", str(letter), letter)
+    _grid_loop(table, 1, "l in totals.letters", str(letter))
     para(doc, space_after=2)
 
 
@@ -173,6 +184,14 @@ def _grid(doc, cols: int, rows: int):
     return table
 
 
+def _gap(doc) -> None:
+    """A thin empty paragraph between two tables: tables with nothing between them are one
+    table to Word and LibreOffice (one width for both: the grade table's columns squeezed
+    into the totals table's width, its header not repeated)."""
+    p = para(doc, space_after=0)
+    p.paragraph_format.line_spacing = Pt(4)
+
+
 def _cell(cell, text: str, bold: bool = False, size: int = 10, align: str = "left"):
     p = cell.paragraphs[0]
     p.alignment = ALIGN[align]
@@ -181,19 +200,15 @@ def _cell(cell, text: str, bold: bool = False, size: int = 10, align: str = "lef
     run.bold, run.font.size = bold, Pt(size)
 
 
-def _widths(table, widths_mm):
-    """Column widths on the grid and on every cell; a loop column (None) gets its width
-    from the grid loop only."""
-    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
-        col.set(qn("w:w"), str(round((w or 15) * TWIPS_PER_MM)))
+def _widths(table, widths_mm, loop_twips: int | None = None):
+    """Column widths on the grid and on every cell; a loop column (None) is ``loop_twips``
+    wide in the template (its rendered width is the loop's: ``_grid_loop``, ``_cell_loop``)."""
+    widths = [Twips(loop_twips) if w is None else Mm(w) for w in widths_mm]
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(w.twips))
     for row in table.rows:
-        for cell, w in zip(row.cells, widths_mm):
-            if w:
-                cell.width = Mm(w)
-            else:
-                tc_pr = cell._tc.get_or_add_tcPr()
-                for el in tc_pr.findall(qn("w:tcW")):
-                    tc_pr.remove(el)
+        for cell, w in zip(row.cells, widths):
+            cell.width = w
 
 
 def _repeat_header(row) -> None:
@@ -202,11 +217,16 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
-def _cell_loop(row, index: int, loop: str) -> None:
-    """Repeat the row's cell ``index`` for each item of ``loop``."""
+def _cell_loop(row, index: int, loop: str, width: str | None = None) -> None:
+    """Repeat the row's cell ``index`` for each item of ``loop``; with ``width`` (a Jinja
+    expression, twips) the repeated cells' ``tcW`` is rendered from it, else each repeats the
+    template cell's own."""
     before, repeated = row.cells[index - 1], row.cells[index]
     _tag(before.add_paragraph(), f"{{%p for {loop} %}}")
     _tag(repeated.add_paragraph(), "{%p endfor %}")
+    if width is not None:
+        _rendered_instead(repeated._tc.tcPr.find(qn("w:tcW")),
+                          '<w:tcW w:w="{{ ' + width + ' }}" w:type="dxa"/>')
 
 
 def _tag(paragraph, text: str) -> None:
@@ -214,17 +234,19 @@ def _tag(paragraph, text: str) -> None:
     paragraph.add_run(text).font.size = Pt(8)
 
 
-def _grid_loop(table, index: int, loop: str, width: str, template_width: int) -> None:
+def _grid_loop(table, index: int, loop: str, width: str) -> None:
     """One ``gridCol`` per item of ``loop`` at column ``index``, each ``width`` twips (a Jinja
-    expression). The template keeps one static ``gridCol`` for Word, skipped when rendering:
+    expression) in place of the template's one."""
+    col = table._tbl.tblGrid.findall(qn("w:gridCol"))[index]
+    _rendered_instead(col, "{% for " + loop + " %}<w:gridCol w:w=\"{{ " + width + " }}\"/>{% endfor %}")
 
-        <!--{% if false %}--><w:gridCol w:w="…"/><!--{% endif %}-->…loop…<!--…-->
+
+def _rendered_instead(element, xml: str) -> None:
+    """Keep ``element`` for Word and have the rendered document carry ``xml`` (Jinja) in its
+    place, both written around XML comments that Word ignores and Jinja reads:
+
+        <!--{% if false %}--><element/><!--{% endif %}-->…xml…<!---->
 
     (``{{'-'}}{{'-'}}>`` writes the ``-->`` that a comment may not contain.)"""
-    grid = table._tbl.tblGrid
-    col = grid.findall(qn("w:gridCol"))[index]
-    col.set(qn("w:w"), str(template_width))
-    col.addprevious(etree.Comment("{% if false %}"))
-    col.addnext(etree.Comment(
-        "{% endif %}{{'-'}}{{'-'}}>{% for " + loop + " %}<w:gridCol w:w=\"{{ " + width + " }}\"/>{% endfor %}"
-        "<!{{'-'}}{{'-'}}"))
+    element.addprevious(etree.Comment("{% if false %}"))
+    element.addnext(etree.Comment("{% endif %}{{'-'}}{{'-'}}>" + xml + "<!{{'-'}}{{'-'}}"))
