@@ -231,7 +231,8 @@ def monitoring_command(year):
 
 
 def register_cli(app: Flask) -> None:
+    from .batch.cli import archive_cli
     from .documents.cli import docs_cli
 
-    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli):
+    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli):
         app.cli.add_command(group)

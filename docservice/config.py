@@ -39,3 +39,16 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 # Documents: the address printed in verify QR codes, where issued files are kept.
 PUBLIC_URL = "http://127.0.0.1:5000"
 STORAGE_DIR = None             # default: instance/documents
+
+# Batch jobs (archive printing …): their folders (default: instance/jobs); worker processes
+# on this machine (None: one per core); a Celery broker (e.g. redis://127.0.0.1:6379/0) runs
+# the items on Celery workers instead, on any number of machines.
+JOBS_DIR = None
+BATCH_WORKERS = None
+CELERY_BROKER_URL = None
+# A run that hears nothing from its workers this long stops (the job stays resumable).
+BATCH_STALL_SECONDS = 300
+
+# A clock standing still at this local time ("2027-01-20T10:00"): demos, training, and
+# workers that must agree with a test's clock. None: the real time.
+FROZEN_AT = None

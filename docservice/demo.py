@@ -1272,6 +1272,7 @@ def load_demo():
 
     from .importer import import_dataset
     from .models import User, db
+    from .nomenclature import load_sample
     from .users import set_password
 
     data = build_demo_dataset()
@@ -1283,6 +1284,7 @@ def load_demo():
         user.password_hash, user.must_change_password = users[0].password_hash, False
     db.session.commit()
     _demo_reopenings()
+    load_sample()  # the registrar's nomenclature of files, for archive printing
     return summary
 
 

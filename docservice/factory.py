@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
 
-from .clock import SystemClock
+from .clock import FrozenClock, SystemClock
 from .models import db
 
 
@@ -19,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("DOCSERVICE")
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(os.environ["DATABASE_URL"])
+    if os.environ.get("CELERY_BROKER_URL"):  # the name Celery's own tools use
+        app.config["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"]
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
@@ -26,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     _init_migrations(app)
-    app.extensions["docservice.clock"] = app.config.get("CLOCK") or SystemClock(app.config["TIMEZONE"])
+    app.extensions["docservice.clock"] = app.config.get("CLOCK") or _clock(app.config)
 
     from . import api, auth, plugins
     from .cli import register_cli
@@ -69,3 +72,9 @@ def _init_migrations(app: Flask) -> None:
     migrate = Migrate(directory=str(Path(__file__).resolve().parent / "migrations"),
                       render_as_batch=True, compare_type=True)
     migrate.init_app(app, db)
+
+
+def _clock(config):
+    if config.get("FROZEN_AT"):
+        return FrozenClock(datetime.fromisoformat(str(config["FROZEN_AT"])))
+    return SystemClock(config["TIMEZONE"])

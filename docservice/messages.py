@@ -19,6 +19,8 @@ NOUNS: dict[str, dict[str, str]] = {
     "part": {"kk": "блок / модульдік пән", "ru": "блок / модульная дисциплина", "en": "block / modular discipline"},
     "request": {"kk": "өтінім", "ru": "заявка", "en": "request"},
     "document": {"kk": "құжат", "ru": "документ", "en": "document"},
+    "nomenclature_file": {"kk": "номенклатура ісі", "ru": "дело номенклатуры", "en": "nomenclature file"},
+    "job": {"kk": "пакеттік тапсырма", "ru": "пакетное задание", "en": "batch job"},
     # journal states
     "open": {"kk": "ашық", "ru": "открыт", "en": "open"},
     "closed": {"kk": "жабық", "ru": "закрыт", "en": "closed"},
@@ -111,6 +113,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Someone else changed this cell ({who}, now “{current}”): reload and enter it again",
     },
     # --- permissions -------------------------------------------------------
+    "nomenclature_taken": {
+        "kk": "Бұл номенклатурада бұрыннан бар ({key}): бір индекс, бір құжат түрі — бір ғана іске",
+        "ru": "Уже есть в номенклатуре ({key}): индекс и вид документа — только в одном деле",
+        "en": "Already in the nomenclature ({key}): an index or a document kind goes in one file only",
+    },
+    "job_running": {
+        "kk": "№{job} тапсырма қазір орындалып жатыр ({runner}); ол аяқталғанша немесе тоқтатылғанша күтіңіз",
+        "ru": "Задание №{job} уже выполняется ({runner}); дождитесь его окончания или отмените его",
+        "en": "Job {job} is running ({runner}); wait for it to end or cancel it",
+    },
+    "job_finished": {
+        "kk": "№{job} тапсырма аяқталған ({state})",
+        "ru": "Задание №{job} уже завершено ({state})",
+        "en": "Job {job} has already ended ({state})",
+    },
     "forbidden": {
         "kk": "Бұл әрекетке рұқсатыңыз жоқ ({action})",
         "ru": "У вас нет прав на это действие ({action})",

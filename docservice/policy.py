@@ -57,6 +57,9 @@ GLOBAL_RULES = {
     "requests.inbox": ("head_of_department", "dean", "registrar", "registrar_head"),
     "summary.view": ("dean", "registrar", "registrar_head"),
     "grades.own": ("student",),
+    # Issue 5: the nomenclature of files and the period-wide batch jobs (archive printing,
+    # a type for every group …) are the registrar's office's.
+    "archive.manage": ("registrar", "registrar_head"),
 }
 
 

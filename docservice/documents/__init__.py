@@ -11,8 +11,8 @@ A plugin writes::
     def docservice_register_document_types(registry):
         registry.add(MyDocument)
 """
-from .base import DocumentType
+from .base import DocumentType, PeriodDocument
 from .context import addressee, long_date, person, short_date, short_name
 from .validation import coded
 
-__all__ = ["DocumentType", "addressee", "long_date", "person", "short_date", "short_name", "coded"]
+__all__ = ["DocumentType", "PeriodDocument", "addressee", "long_date", "person", "short_date", "short_name", "coded"]

@@ -3,12 +3,22 @@ PDF, numbering, registration, storage — is the core's, written once."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
 
 from marshmallow import Schema
 
 LANGUAGES = ("kk", "ru")
 FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class PeriodDocument:
+    """One document a type makes for a period (``DocumentType.period_documents``)."""
+
+    input: dict        # the type's input, as a user would give it
+    label: str         # what an archive inventory says of it: «ОМ-24-01к · Анатомия»
+    kind: str | None = None  # a kind of the type, for the nomenclature (``vedomost:individual``)
 
 
 class DocumentType(ABC):
@@ -66,3 +76,14 @@ class DocumentType(ABC):
     def may_issue(self, user, data: dict) -> bool:
         """Whether ``user`` may issue this document for this input (default: by role)."""
         return self.issue_roles is None or user.has_role(*self.issue_roles)
+
+    def kind(self, data: dict) -> str | None:
+        """Which kind of this type an input makes, when the nomenclature files kinds apart
+        (``vedomost:individual``). Default: one kind."""
+        return None
+
+    def period_documents(self, period, school, lang: str) -> Iterable[PeriodDocument]:
+        """Every document of this type a period calls for — what printing the period for the
+        archive, or issuing the type for the whole period, makes (``school``: only that school's;
+        None: all). Default: none (a type made case by case, on request)."""
+        return ()

@@ -16,6 +16,7 @@ from ..plugins import plugin_manager
 from .base import FORMATS, LANGUAGES
 from .context import document_block, university
 from .storage import storage
+from ..nomenclature import Filing
 from .validation import InputInvalid, validate  # noqa: F401  (InputInvalid: for callers)
 
 
@@ -23,7 +24,7 @@ def registry():
     return current_app.extensions["docservice.documents"]
 
 
-def _checked(type_id: str, lang: str, fmt: str, actor: User | None):
+def checked_type(type_id: str, lang: str, fmt: str, actor: User | None):
     doc_type = registry().get(type_id)
     doc_type.actor = actor
     if lang not in LANGUAGES or lang not in doc_type.languages:
@@ -49,7 +50,7 @@ def render(doc_type, context: dict, lang: str, fmt: str) -> bytes:
 
 def preview(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -> bytes:
     """A draft: rendered with the draft mark and no number; nothing is registered."""
-    doc_type = _checked(type_id, lang, fmt, actor)
+    doc_type = checked_type(type_id, lang, fmt, actor)
     clean = validate(doc_type.schema, data, lang)
     if actor is not None and not doc_type.may_issue(actor, clean):
         raise Forbidden("forbidden", action=f"preview {type_id}")  # a draft shows the same data
@@ -58,24 +59,15 @@ def preview(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -
 
 def issue(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -> IssuedDocument:
     """Number, render, hash, keep and register a document; all of it or nothing."""
-    doc_type = _checked(type_id, lang, fmt, actor)
+    doc_type = checked_type(type_id, lang, fmt, actor)
     clean = validate(doc_type.schema, data, lang)
     if actor is not None and not doc_type.may_issue(actor, clean):
         raise Forbidden("forbidden", action=f"issue {type_id}")
     at = clock_now()
     try:
         doc_type.check_issue(clean)
-        seq = _next_number(doc_type.nomenclature, at.year)
-        number = f"{doc_type.nomenclature}/{at.year}/{seq:04d}"
-        content = render(doc_type, build_context(doc_type, clean, lang, number, at), lang, fmt)
-        digest = hashlib.sha256(content).hexdigest()
-        key = f"{at.year}/{doc_type.nomenclature}/{seq:04d}-{doc_type.id}-{lang}.{fmt}"
-        storage().put(key, content)
-        document = IssuedDocument(
-            number=number, nomenclature=doc_type.nomenclature, year=at.year, seq=seq, doc_type=doc_type.id,
-            title=doc_type.title(lang), lang=lang, fmt=fmt, sha256=digest, size=len(content),
-            storage_key=key, input=data, issued_by_id=actor.id if actor else None, issued_at=at)
-        db.session.add(document)
+        index, _ = Filing(registry()).file_for(doc_type.id, doc_type.kind(clean))
+        document, _ = register(doc_type, clean, data, lang, fmt, index, next_number(index, at.year), at, actor)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -84,7 +76,24 @@ def issue(actor: User | None, type_id: str, data: dict, lang: str, fmt: str) -> 
     return document
 
 
-def _next_number(nomenclature: str, year: int) -> int:
+def register(doc_type, clean: dict, data: dict, lang: str, fmt: str, index: str, seq: int, at: datetime,
+             actor: User | None) -> tuple[IssuedDocument, bytes]:
+    """Render a document under the number ``seq`` of nomenclature file ``index`` in the year,
+    keep the file and add its row to the register; the caller commits (or rolls back: the file
+    is then an orphan under a key the same number will overwrite)."""
+    number = f"{index}/{at.year}/{seq:04d}"
+    content = render(doc_type, build_context(doc_type, clean, lang, number, at), lang, fmt)
+    key = f"{at.year}/{index}/{seq:04d}-{doc_type.id}-{lang}.{fmt}"
+    storage().put(key, content)
+    document = IssuedDocument(
+        number=number, nomenclature=index, year=at.year, seq=seq, doc_type=doc_type.id,
+        title=doc_type.title(lang), lang=lang, fmt=fmt, sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content), storage_key=key, input=data, issued_by_id=actor.id if actor else None, issued_at=at)
+    db.session.add(document)
+    return document, content
+
+
+def next_number(nomenclature: str, year: int) -> int:
     """The next number in a nomenclature file's yearly sequence, taken under a row lock
     (UPDATE … RETURNING), so concurrent issues never share a number."""
     step = (update(DocumentCounter).where(DocumentCounter.nomenclature == nomenclature,

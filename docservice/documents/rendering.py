@@ -361,6 +361,11 @@ def render_html(doc_type, context: dict, lang: str) -> str:
     return env.get_template(f"{doc_type.template_name()}.html").render(**context, static=STATIC_URL)
 
 
+def render_page(name: str, context: dict) -> str:
+    """One of the core's own HTML pages (``documents/html``), e.g. an archive file's cover."""
+    return _html_env(()).get_template(name).render(**context, static=STATIC_URL)
+
+
 def own_files_fetcher():
     """WeasyPrint's URL fetcher: data: URIs and the application's static files, nothing else
     (no file://, no network, no attachments)."""
@@ -397,11 +402,22 @@ def _fonts():
     return fonts, css, fetcher
 
 
+# Issued originals are PDF/A-3b: the archive keeps them as they are (embedded fonts, an
+# output intent, XMP metadata). Drafts stay plain PDF (their mark is translucent).
+ARCHIVAL = "pdf/a-3b"
+
+
 def render_pdf(doc_type, context: dict, lang: str, **options) -> bytes:
+    if not context.get("doc", {}).get("draft", True):
+        options.setdefault("pdf_variant", ARCHIVAL)
+    return html_to_pdf(render_html(doc_type, context, lang), **options)
+
+
+def html_to_pdf(document: str, **options) -> bytes:
+    """WeasyPrint on one of our own HTML pages, with the shared stylesheet and fonts."""
     from weasyprint import HTML
 
     fonts, css, fetcher = _fonts()
-    document = render_html(doc_type, context, lang)
     with _collector_paused():
         html = HTML(string=document, base_url=STATIC_URL, url_fetcher=fetcher)
         return html.write_pdf(stylesheets=[css], font_config=fonts, **options)

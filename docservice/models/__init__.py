@@ -1,5 +1,6 @@
 """The journal store. Import models from here: ``from docservice.models import Journal``."""
 from .base import db
+from .archive import BatchItem, BatchJob, NomenclatureFile
 from .documents import DocumentCounter, IssuedDocument
 from .curriculum import KINDS, AssessmentScheme, CurriculumItem, CurriculumPart, Period
 from .login_requests import LoginRequestHandled
@@ -16,4 +17,5 @@ __all__ = [
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
     "ApiToken", "LoginFailure", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
     "ReopenRequest", "Setting", "DocumentCounter", "IssuedDocument", "LoginRequestHandled",
+    "BatchItem", "BatchJob", "NomenclatureFile",
 ]

@@ -5,10 +5,12 @@ the intermediate attestation, sent to the deans' offices)."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, validates_schema
+from sqlalchemy import select
 
 from docservice import hookimpl
-from docservice.documents import DocumentType, addressee, coded, person
+from docservice.documents import DocumentType, PeriodDocument, addressee, coded, person
 from docservice.documents.fields import GroupRef, PeriodRef
+from docservice.models import Group, Journal, Program, db
 
 from .context import has_journals, summary
 
@@ -55,6 +57,15 @@ class SummaryVedomost(DocumentType):
             return True
         school = data["group"].program.school
         return user.has_role("dean") and (school.dean_id == user.id or user.school_id == school.id)
+
+    def period_documents(self, period, school, lang):
+        """One per group with journals in the period (RU Table 1 №10: every group's)."""
+        query = (select(Group).join(Program).where(Group.id.in_(
+            select(Journal.group_id).where(Journal.period_id == period.id))).order_by(Group.code))
+        if school is not None:
+            query = query.where(Program.school_id == school.id)
+        for group in db.session.scalars(query):
+            yield PeriodDocument({"group": group.code, "period": period.code}, group.code)
 
     def build_context(self, data: dict, lang: str) -> dict:
         group, period = data["group"], data["period"]

@@ -4,12 +4,14 @@ over its modular disciplines) and individual (after a journal's reopening)."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
 
 from docservice import hookimpl, policy
-from docservice.documents import DocumentType, coded
+
+from docservice.documents import DocumentType, PeriodDocument, coded
 from docservice.documents.fields import JournalRef
 from docservice.errors import Invalid
-from docservice.models import ReopenRequest, db
+from docservice.models import CurriculumItem, Group, Journal, Program, ReopenRequest, db
 from docservice.reopen import COMPLETED, GRANTED
 
 from .context import INDIVIDUAL, INTEGRATED, KINDS, build, scope_of
@@ -89,6 +91,38 @@ class Vedomost(DocumentType):
 
     def build_context(self, data: dict, lang: str) -> dict:
         return build(data, lang)
+
+    def kind(self, data: dict) -> str:
+        return scope_of(data).kind
+
+    def period_documents(self, period, school, lang):
+        """Every journal's vedomost of the period (one integrated vedomost per integrated
+        discipline or module, whichever of its journals comes first), then the individual
+        vedomosts of its granted or completed reopenings; by group, then discipline."""
+        query = (select(Journal).join(Group, Journal.group_id == Group.id).join(Program)
+                 .join(CurriculumItem, Journal.item_id == CurriculumItem.id)
+                 .where(Journal.period_id == period.id).order_by(Group.code, CurriculumItem.code, Journal.code))
+        if school is not None:
+            query = query.where(Program.school_id == school.id)
+        journals = db.session.scalars(query).all()
+        covered = set()
+        for journal in journals:
+            scope = scope_of({"journal": journal})
+            if scope.owner.id in covered:
+                continue
+            covered.add(scope.owner.id)
+            yield PeriodDocument({"journal": scope.owner.code}, _label(scope.owner, lang), scope.kind)
+        requests = db.session.scalars(
+            select(ReopenRequest).where(ReopenRequest.journal_id.in_([j.id for j in journals]),
+                                        ReopenRequest.status.in_((GRANTED, COMPLETED)))
+            .order_by(ReopenRequest.id)).all()
+        for request in requests:
+            yield PeriodDocument({"request": request.id}, f"{_label(request.journal, lang)} · №{request.id}",
+                                 INDIVIDUAL)
+
+
+def _label(journal, lang: str) -> str:
+    return f"{journal.group.code} · {journal.item.name(lang)}"
 
 
 @hookimpl

@@ -1,0 +1,69 @@
+"""Issuing one planned item: the work every executor does, in whatever process it runs."""
+from __future__ import annotations
+
+import io
+import logging
+
+from ..documents import issuing
+from ..documents.validation import InputInvalid
+from ..errors import DomainError
+from ..models import BatchItem, BatchJob, db
+from ..models.archive import CANCELLED, CANCELLING, FAILED, ISSUED, PENDING
+from ..plugins import plugin_manager
+
+log = logging.getLogger(__name__)
+
+
+def issue_items(item_ids) -> None:
+    for item_id in item_ids:
+        issue_item(item_id)
+
+
+def issue_item(item_id: int) -> str | None:
+    """Issue a pending item under its planned number; the document, its file and the item's
+    new state are committed together. A refusal or a failure marks only this item failed,
+    with the reason in the job's language. Returns the item's state (None: not found)."""
+    try:
+        item = db.session.get(BatchItem, item_id)
+        if item is None:
+            return None
+        job = db.session.get(BatchJob, item.job_id)
+        if item.status != PENDING or job.status in (CANCELLING, CANCELLED):
+            return item.status
+        lang = job.lang
+        try:
+            doc_type = issuing.checked_type(item.doc_type, lang, "pdf", job.created_by)
+            clean = issuing.validate(doc_type.schema, item.input, lang)
+            doc_type.check_issue(clean)
+            document, content = issuing.register(doc_type, clean, item.input, lang, "pdf", item.nomenclature,
+                                                 item.seq, job.issued_at, job.created_by)
+            item.document, item.pages, item.status = document, page_count(content), ISSUED
+            db.session.commit()
+        except Exception as exc:  # noqa: BLE001 — one failing document does not stop the others
+            db.session.rollback()
+            reason = _reason(exc, lang)
+            if not isinstance(exc, (DomainError, InputInvalid)):
+                log.exception("batch item %s (%s %s) failed", item_id, item.doc_type, item.input)
+            item = db.session.get(BatchItem, item_id)
+            item.status, item.error = FAILED, reason
+            db.session.commit()
+            return FAILED
+        plugin_manager().hook.docservice_document_issued(document=document)
+        return ISSUED
+    finally:
+        db.session.close()  # a worker issues thousands: keep its session small
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _reason(exc: Exception, lang: str) -> str:
+    if isinstance(exc, DomainError):
+        return exc.message(lang)
+    if isinstance(exc, InputInvalid):
+        return "; ".join(f"{field}: {' '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
+                         for field, msgs in exc.errors.items())
+    return f"{type(exc).__name__}: {exc}"[:1000]
