@@ -115,7 +115,7 @@ def app(request, backend, tmp_path, clock, sqlite_template):
     else:
         url = request.getfixturevalue("pg_ready")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
-                      "CLOCK": clock})
+                      "CLOCK": clock, "STORAGE_DIR": str(tmp_path / "documents"), "JOBS_DIR": str(tmp_path / "jobs")})
     with app.app_context():
         if backend == "postgresql":
             _truncate_all()

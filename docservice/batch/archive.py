@@ -115,7 +115,7 @@ def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w) ->
     for item, path in zip(items, copies):
         start = len(writer.pages)
         writer.append(str(path), import_outline=False)
-        writer.add_outline_item(f"{item.document.number} · {item.label}", start)
+        writer.add_outline_item(title=f"{item.document.number} · {item.label}", page_number=start)
     path = folder / f"{index}.pdf"
     with path.open("wb") as out:
         writer.write(out)

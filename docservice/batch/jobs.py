@@ -11,7 +11,7 @@ import json
 import os
 import socket
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -25,6 +25,7 @@ from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..models import BatchItem, BatchJob, Journal, Period, School, User, db
 from ..models.archive import CANCELLED, CANCELLING, DONE, FAILED, ISSUED, PENDING, PLANNED, RUNNING
 from ..models.journal import OPEN
+from ..journals import lock_overdue
 from ..nomenclature import Filing
 from .items import _reason
 
@@ -83,6 +84,9 @@ def _plan(actor, params, key, period, school, output) -> BatchJob:
     """Every document of the job as an item with its number, in one transaction: a job is
     planned whole or not at all. What cannot be issued now (an open journal, bad data) is
     listed in the job's report instead."""
+    # Journals past their deadline are locked first (as the nightly sweep would): the job
+    # then sees the period as the journals' own rules have it.
+    lock_overdue()
     registry, lang, at = issuing.registry(), params["lang"], clock_now()
     filing = Filing(registry)
     job = BatchJob(kind="issue" if params["types"] else "archive", params=params, params_key=key, lang=lang,
@@ -146,16 +150,37 @@ def progress(job: BatchJob) -> dict:
             "output": job.output, "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
+def wall_now() -> datetime:
+    """Heartbeats are the machines' time, not the service's clock (which a demo may freeze)."""
+    return datetime.now()
+
+
+def runner_alive(job: BatchJob) -> bool:
+    """Whether the job's runner may still be at work: it spoke within ``STALE`` and, when it
+    ran on this machine, its process still exists (a ``kill -9`` is seen at once)."""
+    if job.status not in (RUNNING, CANCELLING) or job.heartbeat_at is None or not job.runner:
+        return False
+    if wall_now() - job.heartbeat_at >= STALE:
+        return False
+    host, _, pid = job.runner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return True
+
+
 def claim(job_id: int) -> BatchJob:
     """Make this process the job's runner, unless a live runner has it."""
     job = db.session.get(BatchJob, job_id, with_for_update=True)
-    now, me = clock_now(), runner_name()
     if job.status == DONE:
         raise Invalid("job_finished", job=job.id, state=job.status)
-    alive = job.heartbeat_at is not None and now - job.heartbeat_at < STALE
-    if job.status in (RUNNING, CANCELLING) and alive and job.runner != me:
+    if job.runner != runner_name() and runner_alive(job):
         raise Invalid("job_running", job=job.id, runner=job.runner)
-    job.status, job.runner, job.heartbeat_at = RUNNING, me, now
+    job.status, job.runner, job.heartbeat_at = RUNNING, runner_name(), wall_now()
     db.session.commit()
     return job
 
@@ -167,8 +192,7 @@ def cancel(actor: User | None, job_id: int) -> BatchJob:
     job = find(job_id)
     if job.status == DONE:
         raise Invalid("job_finished", job=job.id, state=job.status)
-    running = job.status == RUNNING and job.heartbeat_at and clock_now() - job.heartbeat_at < STALE
-    job.status = CANCELLING if running else CANCELLED
+    job.status = CANCELLING if runner_alive(job) else CANCELLED
     db.session.commit()
     return job
 
@@ -184,7 +208,7 @@ class Runner:
         db.session.expire_all()
         job = db.session.get(BatchJob, self.job_id)
         if time.monotonic() - self.beat >= HEARTBEAT.total_seconds():
-            job.heartbeat_at, self.beat = clock_now(), time.monotonic()
+            job.heartbeat_at, self.beat = wall_now(), time.monotonic()
             db.session.commit()
         if self.on_progress is not None:
             self.on_progress(progress(job))

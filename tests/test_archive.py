@@ -1,0 +1,235 @@
+"""Archive printing and batch jobs (issue 5): a whole demo period printed to a folder a
+registrar could hand to the archive, resumed after a cancellation or a kill, with one
+failing document reported and the others issued."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from docservice.batch import jobs
+from docservice.documents import issuing
+from docservice.errors import Forbidden, Invalid
+from docservice.models import BatchItem, BatchJob, IssuedDocument, Journal, db
+from docservice.models.archive import CANCELLED, DONE, FAILED, ISSUED, PENDING
+from docservice.models.journal import OPEN
+
+PERIOD = "2026-2027/1"
+AFTER_SESSION = datetime(2026, 12, 2, 10, 0)  # most demo journals are past their deadline by then
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def text_of(reader: PdfReader, page: int) -> str:
+    return reader.pages[page].extract_text() or ""
+
+
+def fonts_of(reader: PdfReader) -> list:
+    """Every font dictionary used on any page (descendants of Type0 fonts included)."""
+    found = []
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            found += [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+    return found
+
+
+def embedded(font) -> bool:
+    descriptor = font.get("/FontDescriptor")
+    return descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2",
+                                                                                  "/FontFile3"))
+
+
+def is_pdfa(reader: PdfReader) -> bool:
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    return 'pdfaid:part="3"' in xmp and "/OutputIntents" in root
+
+
+@pytest.mark.demo
+@pytest.mark.rendering
+def test_a_demo_period_prints_to_a_folder_for_the_archive(app, tmp_path, clock):
+    """Two worker processes issue every document of the period; the folder holds a PDF/A per
+    nomenclature file with cover and inventory, every original, the reports, a manifest whose
+    SHA-256 match, and a ZIP of the lot."""
+    clock.set(AFTER_SESSION)
+    out = tmp_path / "archive"
+    job = jobs.start(None, PERIOD, "ru", output=str(out))
+    job = jobs.run(job.id, workers=2)
+    assert job.status == DONE
+    progress = jobs.progress(job)
+    items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id)).all()
+    assert progress["issued"] == len(items) > 40 and progress["failed"] == progress["pending"] == 0
+
+    # Filed by the sample nomenclature (the demo, loaded at the tests' start date, has no
+    # reopening granted yet: individual vedomosts are filed in test_nomenclature.py).
+    by_file = Counter(i.file_index for i in items)
+    assert set(by_file) == {"02-07", "02-10"}
+    assert {i.kind for i in items if i.file_index == "02-07"} == {"regular", "integrated"}
+    # Numbers: each file's own sequence, no number twice.
+    numbers = [i.document.number for i in items]
+    assert len(set(numbers)) == len(numbers)
+    for index, count in by_file.items():
+        seqs = sorted(i.seq for i in items if i.file_index == index)
+        assert seqs == list(range(seqs[0], seqs[0] + count))
+        assert all(i.document.number.startswith(f"{index}/") for i in items if i.file_index == index)
+
+    # Open journals: listed, not printed, with the reason in the job's language.
+    open_codes = set(db.session.scalars(select(Journal.code).where(Journal.state == OPEN)))
+    with (out / "open-journals.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:3] == ["Журнал", "Группа", "Дисциплина"]
+    assert {r[0] for r in rows[1:]} == open_codes
+    with (out / "not-printed.csv").open(encoding="utf-8-sig") as f:
+        not_printed = list(csv.reader(f))[1:]
+    assert not_printed and all(r[2] == "Журнал ещё открыт: сначала закройте его" for r in not_printed)
+
+    # One merged PDF/A per file: cover, inventory, then its documents in order.
+    for index, count in by_file.items():
+        reader = PdfReader(out / f"{index}.pdf")
+        assert is_pdfa(reader)
+        assert all(embedded(f) for f in fonts_of(reader))
+        assert "ДЕЛО № " + index in text_of(reader, 0)
+        filed = sorted((i for i in items if i.file_index == index), key=lambda i: i.position)
+        pages = sum(i.pages for i in filed)
+        front = len(reader.pages) - pages
+        inventory = "".join(text_of(reader, p) for p in range(1, front))
+        assert "Внутренняя опись" in inventory or "ВНУТРЕННЯЯ ОПИСЬ" in inventory
+        assert all(i.document.number in inventory for i in filed)
+        assert f"Итого: {count} документов, {len(reader.pages)} листов." in inventory
+        first, last = filed[0], filed[-1]
+        assert first.document.number in text_of(reader, front + first.pages - 1)  # its registration block
+        assert last.document.number in text_of(reader, len(reader.pages) - 1)
+        # The inventory's sheets of the first document are where it starts.
+        assert re.search(rf"{re.escape(first.document.number)}\s*\S+\s*{front + 1}(?!\d)", inventory)
+
+    # Every original as registered, byte for byte; each a PDF/A with its fonts embedded.
+    for item in items:
+        copy = out / "documents" / item.file_index / f"{item.document.number.replace('/', '-')}.pdf"
+        assert sha(copy) == item.document.sha256 == hashlib.sha256(issuing.content_of(item.document)).hexdigest()
+    sample = PdfReader(out / "documents" / items[0].file_index / f"{items[0].document.number.replace('/', '-')}.pdf")
+    assert is_pdfa(sample) and all(embedded(f) for f in fonts_of(sample))
+
+    # Manifest, SHA256SUMS and the ZIP agree with the files.
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["documents"]) == len(items) and manifest["open_journals"] == len(open_codes)
+    for entry in manifest["files"]:
+        assert sha(out / entry["path"]) == entry["sha256"]
+    sums = (out / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert len(sums) == len(manifest["files"])
+    with zipfile.ZipFile(out / job.report["zip"]) as archive:
+        assert archive.testzip() is None
+        names = set(archive.namelist())
+        assert {"manifest.json", "SHA256SUMS", "02-07.pdf", "open-journals.csv"} <= names
+        assert hashlib.sha256(archive.read("02-10.pdf")).hexdigest() == sha(out / "02-10.pdf")
+    assert sha(out / job.report["zip"]) == job.report["zip_sha256"]
+
+    # The same command again does not print the period twice.
+    assert jobs.start(None, PERIOD, "ru").id == job.id
+    assert db.session.scalar(select(func.count(IssuedDocument.id))) == len(items)
+
+
+@pytest.mark.demo
+def test_a_cancelled_job_run_again_finishes_the_rest_under_its_numbers(app):
+    job = jobs.start(None, PERIOD, "kk", types=["summary_vedomost"])
+    planned = {i.id: i.seq for i in db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id))}
+    job_id = job.id
+
+    def cancel_after_three(p):
+        if p["issued"] >= 3 and p["status"] == "running":
+            jobs.cancel(None, job_id)
+
+    job = jobs.run(job_id, workers=1, on_progress=cancel_after_three)
+    assert job.status == CANCELLED
+    stopped = jobs.progress(job)
+    assert 3 <= stopped["issued"] < len(planned) and stopped["pending"] == len(planned) - stopped["issued"]
+
+    again = jobs.start(None, PERIOD, "kk", types=["summary_vedomost"])
+    assert again.id == job_id  # resumed, not planned anew
+    job = jobs.run(job_id, workers=1)
+    assert job.status == DONE
+    items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job_id)).all()
+    assert {i.id: i.seq for i in items} == planned and all(i.status == ISSUED for i in items)
+    documents = db.session.scalars(select(IssuedDocument)).all()
+    assert len(documents) == len(planned)
+    assert sorted(d.seq for d in documents) == sorted(planned.values())
+    assert all(d.lang == "kk" and d.doc_type == "summary_vedomost" for d in documents)
+    # Finished: starting it again returns it; --again plans a new one with new numbers.
+    assert jobs.start(None, PERIOD, "kk", types=["summary_vedomost"]).id == job_id
+    fresh = jobs.start(None, PERIOD, "kk", types=["summary_vedomost"], again=True)
+    assert fresh.id != job_id
+    assert min(i.seq for i in fresh.items) > max(planned.values())
+
+
+@pytest.mark.demo
+def test_one_failing_document_is_reported_and_the_others_are_issued(app, monkeypatch):
+    summary = issuing.registry().get("summary_vedomost")
+    real = type(summary).build_context
+
+    def broken_for_one_group(self, data, lang):
+        if data["group"].code == "ОМ-24-01к":
+            raise RuntimeError("the template met something it cannot lay out")
+        return real(self, data, lang)
+
+    monkeypatch.setattr(type(summary), "build_context", broken_for_one_group)
+    job = jobs.start(None, PERIOD, "ru", types=["summary_vedomost"])
+    job = jobs.run(job.id, workers=1)
+    assert job.status == DONE
+    items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id)).all()
+    failed = [i for i in items if i.status == FAILED]
+    assert [i.label for i in failed] == ["ОМ-24-01к"]
+    assert "cannot lay out" in failed[0].error and failed[0].document_id is None
+    assert all(i.status == ISSUED for i in items if i is not failed[0])
+    with (Path(job.output) / "not-printed.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert any(r[1] == "ОМ-24-01к" and "cannot lay out" in r[2] for r in rows)
+    manifest = json.loads((Path(job.output) / "manifest.json").read_text(encoding="utf-8"))
+    assert "ОМ-24-01к" not in {d["label"] for d in manifest["documents"]}
+
+
+@pytest.mark.demo
+def test_only_the_registrars_office_prints_the_archive(app):
+    from docservice.journals import find_user
+
+    with pytest.raises(Forbidden) as refused:
+        jobs.start(find_user("t.anat2"), PERIOD, "ru")
+    assert refused.value.message("kk") == "Бұл әрекетке рұқсатыңыз жоқ (archive.manage)"
+    assert db.session.scalar(select(func.count(BatchJob.id))) == 0
+    job = jobs.start(find_user("or.inspector"), PERIOD, "ru", types=["summary_vedomost"])
+    assert job.created_by.login == "or.inspector" and job.items
+
+
+@pytest.mark.demo
+def test_a_job_a_live_runner_holds_is_not_run_twice(app):
+    job = jobs.start(None, PERIOD, "ru", types=["summary_vedomost"])
+    job.status, job.runner, job.heartbeat_at = "running", "elsewhere:1", jobs.wall_now()
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        jobs.run(job.id, workers=1)
+    assert refused.value.message("ru") == f"Задание №{job.id} уже выполняется (elsewhere:1); дождитесь его " \
+                                          "окончания или отмените его"
+    assert jobs.cancel(None, job.id).status == "cancelling"  # the live runner is asked to stop
+    assert db.session.scalar(select(func.count(BatchItem.id)).where(BatchItem.status != PENDING)) == 0
+
+
+@pytest.mark.demo
+def test_unknown_period_and_type_are_refused_in_the_users_language(app):
+    with pytest.raises(Exception) as refused:
+        jobs.start(None, "2030-2031/1", "kk")
+    assert refused.value.message("kk") == "Табылмады (академиялық кезең): 2030-2031/1"
+    with pytest.raises(Exception):
+        jobs.start(None, PERIOD, "ru", types=["no_such_type"])
+    assert db.session.scalar(select(func.count(BatchJob.id))) == 0
