@@ -39,6 +39,7 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 # Documents: the address printed in verify QR codes, where issued files are kept.
 PUBLIC_URL = "http://127.0.0.1:5000"
 STORAGE_DIR = None             # default: instance/documents
+STORAGE_BACKEND = None         # another store: a factory(config) → put/get, or its import path
 
 # Batch jobs (archive printing …): their folders (default: instance/jobs); worker processes
 # on this machine (None: one per core); a Celery broker (e.g. redis://127.0.0.1:6379/0) runs

@@ -233,3 +233,31 @@ def test_unknown_period_and_type_are_refused_in_the_users_language(app):
     with pytest.raises(Exception):
         jobs.start(None, PERIOD, "ru", types=["no_such_type"])
     assert db.session.scalar(select(func.count(BatchJob.id))) == 0
+
+
+class MemoryStore:
+    """An object store as far as the service can tell: keys and bytes, no folders."""
+
+    def __init__(self, config):
+        self.objects: dict[str, bytes] = {}
+
+    def put(self, key: str, data: bytes) -> None:
+        self.objects[key] = bytes(data)
+
+    def get(self, key: str) -> bytes:
+        return self.objects[key]
+
+
+@pytest.mark.demo
+def test_issued_files_go_to_the_configured_storage_backend(app, tmp_path):
+    app.config["STORAGE_BACKEND"] = MemoryStore
+    app.extensions.pop("docservice.storage", None)
+    job = jobs.start(None, PERIOD, "ru", types=["summary_vedomost"], output=str(tmp_path / "out"))
+    job = jobs.run(job.id, workers=1)
+    store = app.extensions["docservice.storage"]
+    assert isinstance(store, MemoryStore) and len(store.objects) == jobs.progress(job)["issued"] > 0
+    assert not (tmp_path / "documents").exists()  # nothing in the local folder
+    for key, data in store.objects.items():
+        document = db.session.scalar(select(IssuedDocument).where(IssuedDocument.storage_key == key))
+        copy = tmp_path / "out" / "documents" / "02-10" / f"{document.number.replace('/', '-')}.pdf"
+        assert copy.read_bytes() == data and hashlib.sha256(data).hexdigest() == document.sha256

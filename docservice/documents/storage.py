@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
+from werkzeug.utils import import_string
 
 
 class Storage(Protocol):
@@ -34,8 +35,17 @@ class LocalStorage:
 
 
 def storage() -> Storage:
+    """The app's store of issued files: ``STORAGE_BACKEND`` — a factory taking the app's
+    config, or its import path (``"mypackage.s3:Storage"``) — or a local folder,
+    ``STORAGE_DIR`` (default ``instance/documents``). Workers on other machines (Celery) need
+    a store they all reach: an object store, or the folder shared."""
     ext = current_app.extensions
     if "docservice.storage" not in ext:
-        root = current_app.config.get("STORAGE_DIR") or Path(current_app.instance_path) / "documents"
-        ext["docservice.storage"] = LocalStorage(root)
+        backend = current_app.config.get("STORAGE_BACKEND")
+        if backend:
+            factory = import_string(backend) if isinstance(backend, str) else backend
+            ext["docservice.storage"] = factory(current_app.config)
+        else:
+            root = current_app.config.get("STORAGE_DIR") or Path(current_app.instance_path) / "documents"
+            ext["docservice.storage"] = LocalStorage(root)
     return ext["docservice.storage"]
