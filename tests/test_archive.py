@@ -261,3 +261,28 @@ def test_issued_files_go_to_the_configured_storage_backend(app, tmp_path):
         document = db.session.scalar(select(IssuedDocument).where(IssuedDocument.storage_key == key))
         copy = tmp_path / "out" / "documents" / "02-10" / f"{document.number.replace('/', '-')}.pdf"
         assert copy.read_bytes() == data and hashlib.sha256(data).hexdigest() == document.sha256
+
+
+@pytest.mark.demo
+def test_drafts_of_a_whole_period_are_rendered_without_numbers(app, tmp_path, runner):
+    """Bulk re-render: every summary vedomost of the period as a DOCX draft, from the CLI;
+    nothing numbered or registered."""
+    from docx import Document
+
+    out = tmp_path / "drafts"
+    result = runner.invoke(args=["archive", "print", "--period", PERIOD, "--type", "summary_vedomost",
+                                 "--drafts", "docx", "--lang", "kk", "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "№1" in result.output and str(out) in result.output
+    files = sorted((out / "drafts" / "02-10").glob("*.docx"))
+    job = db.session.scalar(select(BatchJob))
+    assert job.kind == "drafts" and len(files) == len(job.items) > 5
+    assert all(i.seq is None and i.document_id is None for i in job.items)
+    assert db.session.scalar(select(func.count(IssuedDocument.id))) == 0
+    text = "\n".join(p.text for p in Document(files[0]).paragraphs)
+    assert "ЖОБА" in text  # the draft mark, in Kazakh
+    tables = "\n".join(c.text for t in Document(files[0]).tables for r in t.rows for c in r.cells)
+    assert job.items[0].label in text + tables
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["drafts"] == "docx" and all(d["number"] is None for d in manifest["documents"])
+    assert not (out / "02-10.pdf").exists()

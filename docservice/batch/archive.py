@@ -3,6 +3,7 @@
     02-07.pdf, 02-10.pdf …    one per nomenclature file: cover sheet, inventory (опись:
                               №, document, number, date, sheets), then its documents — PDF/A
     documents/02-07/…pdf      every issued original, byte for byte as registered
+    (drafts/02-07/…           a drafts job instead: every document as a draft, DOCX or PDF)
     not-printed.csv           what the period calls for but could not be issued, and why
     open-journals.csv         the period's journals not yet closed
     manifest.json, SHA256SUMS every file above with its SHA-256
@@ -27,9 +28,11 @@ from sqlalchemy import select
 from ..documents import rendering
 from ..documents.context import short_date, university
 from ..documents.issuing import content_of, registry
+from ..documents.storage import storage
 from ..models import BatchItem, School, db
 from ..models.archive import ISSUED
 from ..nomenclature import Filing
+from .items import draft_key
 
 WORDS = {
     "kk": {"office": "Тіркеу офисі", "file": "Іс", "period": "Академиялық кезең", "started": "Басталды",
@@ -56,8 +59,12 @@ def assemble(job, folder: Path) -> Path:
     items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id, BatchItem.status == ISSUED)
                                .order_by(BatchItem.file_index, BatchItem.position)).all()
     written: list[Path] = []
+    drafts = job.params.get("drafts")
     for index, group in groupby(items, key=lambda i: i.file_index):
         group = list(group)
+        if drafts:  # checking copies: no cover, no inventory — they go to no archive
+            written += [_copy_draft(item, folder, drafts) for item in group]
+            continue
         copies = [_copy_document(item, folder) for item in group]
         written += copies
         written.append(_file_pdf(job, folder, index, group, copies, files, w))
@@ -75,6 +82,13 @@ def assemble(job, folder: Path) -> Path:
     name, digest = _manifest(job, folder, items, written)
     job.report = {**job.report, "zip": name, "zip_sha256": digest}
     return folder
+
+
+def _copy_draft(item, folder: Path, fmt: str) -> Path:
+    path = folder / "drafts" / item.file_index / f"{item.position:04d}-{item.doc_type}.{fmt}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(storage().get(draft_key(item, fmt)))
+    return path
 
 
 def _copy_document(item, folder: Path) -> Path:
@@ -153,8 +167,10 @@ def _manifest(job, folder: Path, items, written: list[Path]) -> tuple[str, str]:
     manifest = {
         "job": job.id, "period": job.params["period"], "school": job.params.get("school"), "lang": job.lang,
         "types": job.params.get("types"), "issued_at": job.issued_at.isoformat(),
-        "documents": [{"number": i.document.number, "type": i.doc_type, "kind": i.kind, "label": i.label,
-                       "file": i.file_index, "pages": i.pages, "sha256": i.document.sha256} for i in items],
+        "drafts": job.params.get("drafts"),
+        "documents": [{"number": i.document.number if i.document else None, "type": i.doc_type, "kind": i.kind,
+                       "label": i.label, "file": i.file_index, "pages": i.pages,
+                       "sha256": i.document.sha256 if i.document else None} for i in items],
         "files": entries,
         "not_printed": len(job.report.get("not_printed", [])),
         "open_journals": len(job.report.get("open_journals", [])),

@@ -23,9 +23,12 @@ archive_cli = AppGroup("archive", help="Archive printing, period-wide batch jobs
 @click.option("--workers", type=int, help="Processes on this machine (default: one per core). "
                                           "With CELERY_BROKER_URL set, Celery workers issue the documents.")
 @click.option("--again", is_flag=True, help="A new job even if this period was printed already.")
+@click.option("--drafts", type=click.Choice(["pdf", "docx"]),
+              help="Re-render every document as a draft in this format instead: nothing is numbered or "
+                   "registered (to check the period, or edited templates, before the archive print).")
 @as_option
 @domain_errors
-def print_command(period, school, types, out, lang, workers, again, as_login):
+def print_command(period, school, types, out, lang, workers, again, drafts, as_login):
     """Issue every document of a period (PDF/A) and file them by the nomenclature.
 
     Running the same command again resumes an unfinished job (after a crash, a kill or a
@@ -35,7 +38,7 @@ def print_command(period, school, types, out, lang, workers, again, as_login):
 
     lang = lang or _lang()
     job = jobs.start(_actor(as_login), period, lang, school, list(types) or None,
-                     str(out.resolve()) if out else None, again)
+                     str(out.resolve()) if out else None, again, drafts)
     if job.output is None and out is not None:
         job.output = str(out.resolve())
     click.echo(_say(lang, "job", job=job.id, status=job.status))

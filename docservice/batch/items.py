@@ -5,6 +5,7 @@ import io
 import logging
 
 from ..documents import issuing
+from ..documents.storage import storage
 from ..documents.validation import InputInvalid
 from ..errors import DomainError
 from ..models import BatchItem, BatchJob, db
@@ -30,14 +31,22 @@ def issue_item(item_id: int) -> str | None:
         job = db.session.get(BatchJob, item.job_id)
         if item.status != PENDING or job.status in (CANCELLING, CANCELLED):
             return item.status
-        lang = job.lang
+        lang, drafts = job.lang, job.params.get("drafts")
+        document = None
         try:
-            doc_type = issuing.checked_type(item.doc_type, lang, "pdf", job.created_by)
+            doc_type = issuing.checked_type(item.doc_type, lang, drafts or "pdf", job.created_by)
             clean = issuing.validate(doc_type.schema, item.input, lang)
-            doc_type.check_issue(clean)
-            document, content = issuing.register(doc_type, clean, item.input, lang, "pdf", item.nomenclature,
-                                                 item.seq, job.issued_at, job.created_by)
-            item.document, item.pages, item.status = document, page_count(content), ISSUED
+            if drafts:
+                context = issuing.build_context(doc_type, clean, lang, None, job.issued_at)
+                content = issuing.render(doc_type, context, lang, drafts)
+                storage().put(draft_key(item, drafts), content)
+                item.pages = page_count(content) if drafts == "pdf" else None
+            else:
+                doc_type.check_issue(clean)
+                document, content = issuing.register(doc_type, clean, item.input, lang, "pdf", item.nomenclature,
+                                                     item.seq, job.issued_at, job.created_by)
+                item.document, item.pages = document, page_count(content)
+            item.status = ISSUED
             db.session.commit()
         except Exception as exc:  # noqa: BLE001 — one failing document does not stop the others
             db.session.rollback()
@@ -48,10 +57,16 @@ def issue_item(item_id: int) -> str | None:
             item.status, item.error = FAILED, reason
             db.session.commit()
             return FAILED
-        plugin_manager().hook.docservice_document_issued(document=document)
+        if document is not None:
+            plugin_manager().hook.docservice_document_issued(document=document)
         return ISSUED
     finally:
         db.session.close()  # a worker issues thousands: keep its session small
+
+
+def draft_key(item: BatchItem, fmt: str) -> str:
+    """Where a draft of a job is kept until the job's folder is made (drafts are not registered)."""
+    return f"drafts/job-{item.job_id}/{item.position:05d}-{item.doc_type}.{fmt}"
 
 
 def page_count(pdf: bytes) -> int:

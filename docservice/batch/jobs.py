@@ -53,9 +53,14 @@ def recent(limit: int = 20) -> list[BatchJob]:
 # --- planning -------------------------------------------------------------------------------
 
 def start(actor: User | None, period_code: str, lang: str, school_code: str | None = None,
-          types: list[str] | None = None, output: str | None = None, again: bool = False) -> BatchJob:
+          types: list[str] | None = None, output: str | None = None, again: bool = False,
+          drafts: str | None = None) -> BatchJob:
     """The job printing ``period`` (every type, or only ``types``): the unfinished one with
-    these parameters, or the finished one unless ``again``, or a new one, planned now."""
+    these parameters, or the finished one unless ``again``, or a new one, planned now.
+
+    ``drafts`` ("pdf" or "docx"): re-render every document of the period as a draft in that
+    format instead — nothing numbered or registered; for checking the period, or the
+    templates after the registrar has edited them in Word, before the archive print."""
     policy.require(actor, "archive.manage")
     if lang not in ("kk", "ru"):
         raise Invalid("field_invalid", field="lang", detail=f"{lang!r}: kk, ru")
@@ -70,8 +75,10 @@ def start(actor: User | None, period_code: str, lang: str, school_code: str | No
     registry = issuing.registry()
     for type_id in types or ():
         registry.get(type_id)  # an unknown type is refused here, not halfway
+    if drafts not in (None, "pdf", "docx"):
+        raise Invalid("field_invalid", field="format", detail=f"{drafts!r}: docx, pdf")
     params = {"period": period.code, "school": school.code if school else None,
-              "types": sorted(types) if types else None, "lang": lang}
+              "types": sorted(types) if types else None, "lang": lang, "drafts": drafts}
     key = json.dumps(params, sort_keys=True, ensure_ascii=False)
     existing = db.session.scalar(select(BatchJob).where(BatchJob.params_key == key)
                                  .order_by(BatchJob.id.desc()).limit(1))
@@ -89,7 +96,8 @@ def _plan(actor, params, key, period, school, output) -> BatchJob:
     lock_overdue()
     registry, lang, at = issuing.registry(), params["lang"], clock_now()
     filing = Filing(registry)
-    job = BatchJob(kind="issue" if params["types"] else "archive", params=params, params_key=key, lang=lang,
+    kind = "drafts" if params["drafts"] else "issue" if params["types"] else "archive"
+    job = BatchJob(kind=kind, params=params, params_key=key, lang=lang,
                    issued_at=at, created_by=actor, created_at=at, status=PLANNED, output=output)
     db.session.add(job)
     not_printed, position = [], 0
@@ -101,7 +109,8 @@ def _plan(actor, params, key, period, school, output) -> BatchJob:
             for document in doc_type.period_documents(period, school, lang):
                 try:
                     clean = issuing.validate(doc_type.schema, document.input, lang)
-                    doc_type.check_issue(clean)
+                    if not params["drafts"]:  # a draft may show an open journal: that is what it is for
+                        doc_type.check_issue(clean)
                     if actor is not None and not doc_type.may_issue(actor, clean):
                         raise Forbidden("forbidden", action=f"issue {doc_type.id}")
                 except (DomainError, InputInvalid) as exc:
@@ -110,10 +119,11 @@ def _plan(actor, params, key, period, school, output) -> BatchJob:
                     continue
                 index, _ = filing.file_for(doc_type.id, document.kind)
                 position += 1
+                numbered = {} if params["drafts"] else {
+                    "nomenclature": index, "year": at.year, "seq": issuing.next_number(index, at.year)}
                 db.session.add(BatchItem(
                     job=job, position=position, doc_type=doc_type.id, kind=document.kind, input=document.input,
-                    label=document.label[:500], file_index=index, nomenclature=index, year=at.year,
-                    seq=issuing.next_number(index, at.year), status=PENDING))
+                    label=document.label[:500], file_index=index, status=PENDING, **numbered))
         job.report = {"not_printed": not_printed, "open_journals": open_journals(period, school, lang)}
         db.session.commit()
     except Exception:

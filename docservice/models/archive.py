@@ -43,7 +43,7 @@ class NomenclatureFile(db.Model):
 
 class BatchJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))        # "archive" | "issue"
+    kind: Mapped[str] = mapped_column(String(32))        # "archive" | "issue" | "drafts"
     # What was asked (period, school, type, lang …): a job run again with the same
     # parameters is resumed, not started anew.
     params: Mapped[dict] = mapped_column(JSON)
@@ -78,10 +78,10 @@ class BatchItem(db.Model):
     input: Mapped[dict] = mapped_column(JSON)
     label: Mapped[str] = mapped_column(String(500))     # what the inventory says of it
     file_index: Mapped[str] = mapped_column(String(32))  # the nomenclature file it goes into
-    # The number taken for it when the job was planned.
-    nomenclature: Mapped[str] = mapped_column(String(32))
-    year: Mapped[int]
-    seq: Mapped[int]
+    # The number taken for it when the job was planned (none for a draft).
+    nomenclature: Mapped[str | None] = mapped_column(String(32))
+    year: Mapped[int | None]
+    seq: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default=PENDING)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_document.id"))
     pages: Mapped[int | None]
