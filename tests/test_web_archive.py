@@ -15,7 +15,8 @@ import zipfile
 
 import pytest
 from store import user
-from web_client import csrf, signed_in
+import web_client
+from web_client import csrf, flashes, page, signed_in
 
 from docservice import nomenclature
 from docservice.batch import jobs
@@ -33,19 +34,8 @@ def batch_config(app, tmp_path):
                       CELERY_BROKER_URL=None)
 
 
-def page(client, path) -> str:
-    r = client.get(path)
-    assert r.status_code == 200, (path, r.status_code, r.get_data(as_text=True)[:800])
-    return r.get_data(as_text=True)
-
-
 def post(client, path, data, form_page="/registrar/archive"):
-    token = csrf(client.get(form_page).data)
-    return client.post(path, data={**data, "csrf_token": token})
-
-
-def flashes(html: str) -> list[str]:
-    return [re.sub(r"\s+", " ", m) for m in re.findall(r'<p class="flash (?:ok|error)"[^>]*>(.*?)</p>', html, re.S)]
+    return web_client.post(client, path, data, form_page)
 
 
 def text(html: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from store import journal, user
-from web_client import csrf, signed_in
+from web_client import csrf, flashes, page, post, signed_in
 
 from docservice import reopen
 from docservice.journals import close_journal
@@ -23,22 +23,6 @@ pytestmark = pytest.mark.usefixtures("sample")
 def uploads(app, tmp_path):
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return tmp_path / "uploads"
-
-
-def page(client, path) -> str:
-    r = client.get(path)
-    assert r.status_code == 200, (path, r.status_code, r.get_data(as_text=True)[:800])
-    return r.get_data(as_text=True)
-
-
-def post(client, path, data, form_page="/"):
-    """POST a form with the CSRF token of a page, as the browser would."""
-    token = csrf(client.get(form_page).data)
-    return client.post(path, data={**data, "csrf_token": token})
-
-
-def flashes(html: str) -> list[str]:
-    return [re.sub(r"\s+", " ", m) for m in re.findall(r'<p class="flash (?:ok|error)"[^>]*>(.*?)</p>', html, re.S)]
 
 
 @pytest.fixture

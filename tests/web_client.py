@@ -26,3 +26,20 @@ def signed_in(app, login: str, password: str = "demo12345", lang: str = "ru"):
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
     client.post("/language", data={"lang": lang, "csrf_token": token, "next": "/"})
     return client
+
+
+def page(client, path) -> str:
+    """A page's HTML, which must answer 200."""
+    r = client.get(path)
+    assert r.status_code == 200, (path, r.status_code, r.get_data(as_text=True)[:800])
+    return r.get_data(as_text=True)
+
+
+def post(client, path, data, form_page="/"):
+    """POST a form with the CSRF token of a page, as the browser would."""
+    token = csrf(client.get(form_page).data)
+    return client.post(path, data={**data, "csrf_token": token})
+
+
+def flashes(html: str) -> list[str]:
+    return [re.sub(r"\s+", " ", m) for m in re.findall(r'<p class="flash (?:ok|error)"[^>]*>(.*?)</p>', html, re.S)]
