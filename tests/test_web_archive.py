@@ -372,3 +372,19 @@ def test_api_replaces_the_nomenclature_and_refuses_a_bad_selector_per_field(app)
     data["files"] = data["files"][:3]
     r = api.put("/api/v1/archive/nomenclature", headers=registrar, json=data)
     assert r.status_code == 200 and r.get_json() == data == nomenclature.as_data()
+
+
+def test_drafts_of_the_period_are_rendered_from_the_page(app):
+    client = signed_in(app, "or.inspector", lang="kk")
+    r = post(client, "/registrar/archive/jobs", {"period": PERIOD, "lang": "ru", "only": "summary_vedomost",
+                                                 "drafts": "pdf"})
+    assert r.status_code == 302
+    job = db.session.scalar(db.select(BatchJob))
+    assert job.kind == "drafts" and job.status == DONE and job.params["drafts"] == "pdf"
+    assert db.session.scalar(db.select(db.func.count(IssuedDocument.id))) == 0
+    with client.get(f"/registrar/archive/jobs/{job.id}/zip") as r:
+        content = r.data
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        drafts = [n for n in archive.namelist() if n.startswith("drafts/02-10/") and n.endswith(".pdf")]
+    assert len(drafts) == len(job.items) > 5
+    assert "Тек жобалар (нөмір берілмейді, тіркелмейді)" in page(client, "/registrar/archive")

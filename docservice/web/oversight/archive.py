@@ -254,7 +254,7 @@ def archive_start():
     types = [only] if only else [t for t in form.getlist("types") if t] or None
     try:
         job = jobs.start(actor(), form.get("period", ""), form.get("lang", ""), form.get("school") or None, types,
-                         None, bool(form.get("again")))
+                         None, bool(form.get("again")), form.get("drafts") or None)
     except DomainError as err:
         say(err)
         return _back()

@@ -34,7 +34,9 @@ JOB_BODY = _body_doc({
     "types": {"type": "array", "items": {"type": "string"},
               "description": "only these document types, e.g. [\"summary_vedomost\"]; none: the whole archive"},
     "lang": {"type": "string", "enum": ["kk", "ru"], "description": "the documents' language"},
-    "again": {"type": "boolean", "description": "a new job even if these documents were printed already"}},
+    "again": {"type": "boolean", "description": "a new job even if these documents were printed already"},
+    "drafts": {"type": "string", "enum": ["pdf", "docx"],
+               "description": "bulk re-render: every document as a draft in this format, nothing numbered"}},
     ("period", "lang"))
 FILE_SCHEMA = {"type": "object", "required": ["index", "title_kk", "title_ru", "retention_kk", "retention_ru"],
                "properties": {"index": {"type": "string", "example": "02-10"},
@@ -93,7 +95,7 @@ def start():
         raise Invalid("field_required", field="period")
     latest = next(iter(jobs.recent(limit=1)), None)
     job = jobs.start(actor(), body["period"], body.get("lang") or _lang(), body.get("school") or None,
-                     types or None, None, bool(body.get("again")))
+                     types or None, None, bool(body.get("again")), body.get("drafts") or None)
     created = latest is None or job.id > latest.id
     if job.status != DONE:
         archive.run_in_background(job.id)
