@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test deps system-deps db demo bench clean catalogs
+.PHONY: run test deps system-deps db demo bench bench-archive clean catalogs
 
 run: deps db demo  ## venv, install, database, demo data, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -38,6 +38,9 @@ demo: db  ## load the demo faculty on first start
 
 bench: deps  ## time the document renders (naive baseline beside ours) and app start; writes benchmarks/results.md
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-archive: deps  ## time a period's archive printing (1,000 vedomosts; 1 and 2 workers) and its peak memory; writes benchmarks/archive_results.md
+	$(BIN)/python -m benchmarks.archive $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

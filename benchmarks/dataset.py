@@ -5,6 +5,9 @@
   ``B300``);
 - group ``БН-25р``: 25 students, 12 disciplines (journals ``S01`` … ``S12``), for the summary vedomost.
 
+``archive_faculty(n)`` builds another faculty for the archive benchmark (``benchmarks/archive.py``):
+``n`` journals of 30 students each in the one period, twelve disciplines to a group of 30.
+
 Every journal has 10 lessons, and every student a mark for each lesson, RK1, RK2 and the
 exam (a few ``н/б``, a few fails, a few not admitted), so the documents show real results.
 """
@@ -71,8 +74,7 @@ def _marks(rng: random.Random, journal: str, students: list[str], lessons: list[
 def build(seed: int = 2026) -> dict:
     rng = random.Random(seed)
     sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    data = {key: sample[key] for key in ("format", "university", "academic_year", "settings", "schools",
-                                          "departments", "programs", "staff")}
+    data = _base(sample)
     groups = [("БН-30р", 30, "2401"), ("БН-150р", 150, "2404"), ("БН-300р", 300, "2402"), (SUMMARY_GROUP, 25, "2403")]
     data["groups"] = [{"code": code, "program": PROGRAM, "course": 2, "language": "ru"} for code, _, _ in groups]
     data["students"], members = [], {}
@@ -99,6 +101,45 @@ def build(seed: int = 2026) -> dict:
     journal(VEDOMOST_300, "BEN2101", "БН-300р", 1)
     for i, jid in enumerate(SUMMARY_JOURNALS):
         journal(jid, data["curriculum"][i]["code"], SUMMARY_GROUP, i)
+    return data
+
+
+def _base(sample: dict) -> dict:
+    return {key: sample[key] for key in ("format", "university", "academic_year", "settings", "schools",
+                                         "departments", "programs", "staff")}
+
+
+def archive_faculty(journals: int, students: int = 30, per_group: int = len(DISCIPLINES), seed: int = 2026) -> dict:
+    """``journals`` journals (``A0001`` …) of ``students`` students each in ``PERIOD``: groups
+    ``АР-001`` … of ``students`` students, each with ``per_group`` of the twelve disciplines
+    (the last group fewer), 10 lessons and every mark (lessons, RK1, RK2, exam) like ``build``.
+    Import it, then close the journals (``benchmarks.archive`` does) so their vedomosts are issued."""
+    if not 1 <= per_group <= len(DISCIPLINES):
+        raise ValueError(f"per_group: 1 … {len(DISCIPLINES)}")
+    rng = random.Random(seed)
+    data = _base(json.loads(SAMPLE.read_text(encoding="utf-8")))
+    departments = ["ANAT", "PHYS", "CHEM"]
+    data["curriculum"] = [
+        {"code": f"BEN21{i:02d}", "name": {"kk": kk, "ru": ru}, "kind": "discipline",
+         "credits": rng.choice([2, 3, 4, 5, 6]), "department": departments[i % 3], "program": PROGRAM,
+         "course": 2, "semester": 1, "control": "exam"}
+        for i, (kk, ru) in enumerate(DISCIPLINES, 1)]
+    data["groups"], data["students"], data["journals"], data["marks"] = [], [], [], []
+    n_groups = -(-journals // per_group)
+    for g in range(1, n_groups + 1):
+        code = f"АР-{g:03d}"
+        data["groups"].append({"code": code, "program": PROGRAM, "course": 2, "language": "ru"})
+        members = [f"A{g:04d}{i:03d}" for i in range(1, students + 1)]
+        data["students"] += [{"id": sid, "full_name": _name(rng), "group": code} for sid in members]
+        for d in range(min(per_group, journals - (g - 1) * per_group)):
+            i = (g - 1) * per_group + d
+            jid = f"A{i + 1:04d}"
+            lessons = _lessons(date(2026, 9, 1) + timedelta(days=i % 5))
+            data["journals"].append({"id": jid, "curriculum_item": data["curriculum"][d]["code"], "part": None,
+                                     "group": code, "period": PERIOD, "teachers": [TEACHERS[i % len(TEACHERS)]],
+                                     "final_control": (date(2026, 11, 10) + timedelta(days=i % 4)).isoformat(),
+                                     "lessons": lessons})
+            data["marks"] += _marks(rng, jid, members, lessons)
     return data
 
 
