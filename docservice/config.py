@@ -49,6 +49,8 @@ BATCH_WORKERS = None
 CELERY_BROKER_URL = None
 # A run that hears nothing from its workers this long stops (the job stays resumable).
 BATCH_STALL_SECONDS = 300
+# An archive file is bound in volumes of at most this many sheets of documents.
+ARCHIVE_VOLUME_SHEETS = 250
 
 # A clock standing still at this local time ("2027-01-20T10:00"): demos, training, and
 # workers that must agree with a test's clock. None: the real time.

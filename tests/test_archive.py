@@ -286,3 +286,27 @@ def test_drafts_of_a_whole_period_are_rendered_without_numbers(app, tmp_path, ru
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["drafts"] == "docx" and all(d["number"] is None for d in manifest["documents"])
     assert not (out / "02-10.pdf").exists()
+
+
+@pytest.mark.demo
+@pytest.mark.rendering
+def test_a_long_file_is_bound_in_volumes_with_their_own_cover_and_inventory(app, tmp_path):
+    app.config["ARCHIVE_VOLUME_SHEETS"] = 6
+    out = tmp_path / "volumes"
+    job = jobs.run(jobs.start(None, PERIOD, "kk", types=["summary_vedomost"], output=str(out)).id, workers=1)
+    items = sorted(db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id)), key=lambda i: i.position)
+    volumes = sorted(out.glob("02-10-vol*.pdf"), key=lambda p: int(p.stem.rsplit("vol", 1)[1]))
+    assert len(volumes) >= 2 and not (out / "02-10.pdf").exists()
+    seen = []
+    for number, path in enumerate(volumes, start=1):
+        reader = PdfReader(path)
+        assert f"{number}-том" in text_of(reader, 0) and is_pdfa(reader)
+        inventory = text_of(reader, 1)
+        filed = [i for i in items if i.document.number in inventory]
+        assert sum(i.pages for i in filed) <= 6
+        front = len(reader.pages) - sum(i.pages for i in filed)
+        assert re.search(rf"{re.escape(filed[0].document.number)}\s*\S+\s*{front + 1}(?!\d)", inventory)
+        seen += filed
+    assert [i.id for i in seen] == [i.id for i in items]  # every document once, in order
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"] for e in manifest["files"]} >= {p.name for p in volumes}

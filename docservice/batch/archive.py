@@ -1,7 +1,8 @@
 """A finished job's folder, as a registrar hands it to the archive:
 
     02-07.pdf, 02-10.pdf …    one per nomenclature file: cover sheet, inventory (опись:
-                              №, document, number, date, sheets), then its documents — PDF/A
+                              №, document, number, date, sheets), then its documents — PDF/A;
+                              a file of more than 250 sheets in volumes: 02-07-vol1.pdf …
     documents/02-07/…pdf      every issued original, byte for byte as registered
     (drafts/02-07/…           a drafts job instead: every document as a draft, DOCX or PDF)
     not-printed.csv           what the period calls for but could not be issued, and why
@@ -23,6 +24,7 @@ import zipfile
 from itertools import groupby
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..documents import rendering
@@ -38,14 +40,14 @@ WORDS = {
     "kk": {"office": "Тіркеу офисі", "file": "Іс", "period": "Академиялық кезең", "started": "Басталды",
            "ended": "Аяқталды", "sheets": "Парақ саны", "retention": "Сақтау мерзімі",
            "inventory": "Іс құжаттарының ішкі тізімдемесі", "document": "Құжат", "number": "Нөмірі",
-           "date": "Күні", "pages": "Парақтар", "compiled": "Құрастырған",
+           "date": "Күні", "pages": "Парақтар", "compiled": "Құрастырған", "volume": "{}-том",
            "total": "Барлығы: {documents} құжат, {sheets} парақ.",
            "csv_not_printed": ["Құжат түрі", "Құжат", "Себебі"],
            "csv_open": ["Журнал", "Топ", "Пән", "Кафедра", "Оқытушы", "Қорытынды бақылау"]},
     "ru": {"office": "Офис регистратора", "file": "Дело", "period": "Академический период", "started": "Начато",
            "ended": "Окончено", "sheets": "Листов", "retention": "Срок хранения",
            "inventory": "Внутренняя опись документов дела", "document": "Документ", "number": "Номер",
-           "date": "Дата", "pages": "Листы", "compiled": "Составил(а)",
+           "date": "Дата", "pages": "Листы", "compiled": "Составил(а)", "volume": "Том {}",
            "total": "Итого: {documents} документов, {sheets} листов.",
            "csv_not_printed": ["Вид документа", "Документ", "Причина"],
            "csv_open": ["Журнал", "Группа", "Дисциплина", "Кафедра", "Преподаватель", "Итоговый контроль"]},
@@ -67,7 +69,10 @@ def assemble(job, folder: Path) -> Path:
             continue
         copies = [_copy_document(item, folder) for item in group]
         written += copies
-        written.append(_file_pdf(job, folder, index, group, copies, files, w))
+        volumes = _volumes(group, copies, current_app.config.get("ARCHIVE_VOLUME_SHEETS") or 250)
+        for number, (volume, volume_copies) in enumerate(volumes, start=1):
+            written.append(_file_pdf(job, folder, index, volume, volume_copies, files, w,
+                                     number if len(volumes) > 1 else None))
     written.append(_csv(folder / "not-printed.csv", w["csv_not_printed"],
                         [[r["title"], r["label"], r["reason"]] for r in job.report.get("not_printed", [])]))
     failed = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id, BatchItem.status != ISSUED)
@@ -99,15 +104,31 @@ def _copy_document(item, folder: Path) -> Path:
     return path
 
 
-def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w) -> Path:
+def _volumes(items, copies, limit: int) -> list[tuple[list, list]]:
+    """A file's documents in volumes (тома) of at most ``limit`` sheets of documents — an
+    archival file is bound in volumes of no more than 250 sheets; a longer document gets a
+    volume of its own. It also keeps each merge, and so the memory it takes, that small."""
+    volumes, sheets = [], limit
+    for item, path in zip(items, copies):
+        if sheets + item.pages > limit:
+            volumes.append(([], []))
+            sheets = 0
+        volumes[-1][0].append(item)
+        volumes[-1][1].append(path)
+        sheets += item.pages
+    return volumes
+
+
+def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w, volume: int | None) -> Path:
     """Cover and inventory (laid out until the inventory's own length is known, since the
-    sheet numbers it gives depend on it), then every document's pages, with a bookmark each."""
+    sheet numbers it gives depend on it), then every document's pages, with a bookmark each.
+    Sheets are numbered within the volume."""
     from pypdf import PdfReader, PdfWriter
 
     lang = job.lang
     _, titles = files.file_for(items[0].doc_type, items[0].kind)
-    described = {"index": index, **titles[lang]}
-    head_pages, front = 2, b""
+    described = {"index": index, **titles[lang], "volume": w["volume"].format(volume) if volume else ""}
+    head_pages, front = 2 + len(items) // 24, b""  # cover + inventory pages, a first guess
     for _ in range(3):
         rows, sheet = [], head_pages + 1
         for item in items:
@@ -130,7 +151,7 @@ def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w) ->
         start = len(writer.pages)
         writer.append(str(path), import_outline=False)
         writer.add_outline_item(title=f"{item.document.number} · {item.label}", page_number=start)
-    path = folder / f"{index}.pdf"
+    path = folder / (f"{index}-vol{volume}.pdf" if volume else f"{index}.pdf")
     with path.open("wb") as out:
         writer.write(out)
     writer.close()
