@@ -341,10 +341,13 @@ def check(job, expected: int) -> dict:
     for d in docs:
         pages[d["file"]] = pages.get(d["file"], 0) + d["pages"]
     for index, count in pages.items():
-        merged = len(PdfReader(folder / f"{index}.pdf").pages)
-        out[f"pages_{index}"] = {"merged": merged, "documents": count}
-        if merged < count + 2:
-            problems.append(f"{index}.pdf has {merged} pages for {count} of documents")
+        # One PDF per file, or per volume of a file longer than ARCHIVE_VOLUME_SHEETS.
+        volumes = [folder / f"{index}.pdf"] if (folder / f"{index}.pdf").exists() else \
+            sorted(folder.glob(f"{index}-vol*.pdf"))
+        merged = sum(len(PdfReader(v).pages) for v in volumes)
+        out[f"pages_{index}"] = {"merged": merged, "documents": count, "volumes": len(volumes)}
+        if merged < count + 2 * len(volumes):
+            problems.append(f"{index}: {merged} pages in {len(volumes)} volumes for {count} of documents")
     out["problems"] = problems
     return out
 
@@ -455,8 +458,8 @@ def report(env, runs, builds, prof, args, took) -> str:
            f"{env['load_end'][0]:.2f} after.",
            "",
            "Job: `jobs.start(None, period, \"ru\", types=[\"vedomost\"])` then `jobs.run(job, workers=W)` — one "
-           "vedomost PDF/A of 30 students per closed journal, all filed in nomenclature file 02-07 (so one merged "
-           "PDF with cover and inventory), the `documents/` copies, manifest.json, SHA256SUMS and the ZIP. Each run "
+           "vedomost PDF/A of 30 students per closed journal, all filed in nomenclature file 02-07 (bound in volumes "
+           "of ≤ 250 sheets, each a merged PDF with cover and inventory), the `documents/` copies, manifest.json, SHA256SUMS and the ZIP. Each run "
            "in a new interpreter from the same template database; seconds are wall clock (app start excluded), "
            "peaks are the kernel's VmHWM: the main process's per phase (reset between phases), each worker's over "
            "its life; CPU s is the user + system time of the run's processes (main and workers), with the 1-minute "
@@ -522,8 +525,8 @@ def report(env, runs, builds, prof, args, took) -> str:
         merged = ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in s["merged"].items())
         zips = ", ".join(f"{v / 1e6:.1f} MB" for v in s["zip"].values())
         c = r["checks"]
-        pages = "; ".join(f"{k[6:]}.pdf {v['merged']} pages for {v['documents']} pages of documents"
-                          for k, v in c.items() if k.startswith("pages_"))
+        pages = "; ".join(f"{k[6:]}: {v['merged']} pages in {v['volumes']} volume(s) for {v['documents']} pages "
+                          "of documents" for k, v in c.items() if k.startswith("pages_"))
         lines.append(f"- {r['documents']:,} documents, {r['workers']} worker{'s' if r['workers'] > 1 else ''}: "
                      f"issued {c['progress']['issued']}, failed {c['progress']['failed']}, numbers unique "
                      f"{'yes' if c['numbers_unique'] else '**no**'} and consecutive "

@@ -19,6 +19,7 @@ NOUNS: dict[str, dict[str, str]] = {
     "part": {"kk": "блок / модульдік пән", "ru": "блок / модульная дисциплина", "en": "block / modular discipline"},
     "request": {"kk": "өтінім", "ru": "заявка", "en": "request"},
     "document": {"kk": "құжат", "ru": "документ", "en": "document"},
+    "document_type": {"kk": "құжат түрі", "ru": "вид документа", "en": "document type"},
     "nomenclature_file": {"kk": "номенклатура ісі", "ru": "дело номенклатуры", "en": "nomenclature file"},
     "job": {"kk": "пакеттік тапсырма", "ru": "пакетное задание", "en": "batch job"},
     # journal states

@@ -63,9 +63,28 @@ def as_data() -> dict:
 
 def _load(schema: Schema, data, lang: str) -> dict:
     try:
-        return schema.load(data if isinstance(data, dict) else {})
+        clean = schema.load(data if isinstance(data, dict) else {})
     except ValidationError as exc:
         raise InputInvalid(localize(exc.messages, lang), lang) from None
+    rows = clean["files"] if "files" in clean else [clean]
+    unknown = {i: {"selectors": [_unknown(s, lang) for s in row["selectors"] if not _known(s)]}
+               for i, row in enumerate(rows)}
+    unknown = {i: e for i, e in unknown.items() if e["selectors"]}
+    if unknown:  # a typo would file nothing
+        raise InputInvalid({"files": unknown} if "files" in clean else unknown[0], lang)
+    return clean
+
+
+def _known(selector: str) -> bool:
+    """A registered document type, and one of its kinds if the selector names one."""
+    from .documents.issuing import registry
+
+    type_id, _, kind = selector.partition(":")
+    return type_id in registry() and (not kind or kind in registry().get(type_id).kinds)
+
+
+def _unknown(selector: str, lang: str) -> str:
+    return NotFound("not_found", what="document_type", key=selector).message(lang)
 
 
 @atomic

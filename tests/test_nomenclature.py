@@ -76,3 +76,14 @@ def test_only_the_registrars_office_edits_the_nomenclature(app):
         with pytest.raises(Forbidden):
             nomenclature.save_file(find_user(login), FILE)
     assert nomenclature.save_file(find_user("or.head"), {**FILE, "index": "77-09", "selectors": []}).index == "77-09"
+
+
+def test_a_selector_must_name_a_registered_type_and_kind(app):
+    with pytest.raises(InputInvalid) as refused:
+        nomenclature.replace_all(None, {"files": [{**FILE, "selectors": ["vedomost:weekly", "no_such_type"]}]}, "ru")
+    assert refused.value.errors == {"files": {0: {"selectors": ["Не найдено (вид документа): vedomost:weekly",
+                                                                "Не найдено (вид документа): no_such_type"]}}}
+    with pytest.raises(InputInvalid) as refused:
+        nomenclature.save_file(None, {**FILE, "selectors": ["summary_vedomost:x"]}, "kk")
+    assert refused.value.errors == {"selectors": ["Табылмады (құжат түрі): summary_vedomost:x"]}
+    assert nomenclature.files() == []

@@ -270,7 +270,7 @@ def test_the_nomenclature_form_adds_edits_and_deletes_a_file(app):
     assert "Уже есть в номенклатуре (vedomost:individual → 02-08)" in r.get_data(as_text=True)
     # A malformed and an unknown selector in the free field: told inline.
     r = post(client, form, {**NEW_FILE, "other_selectors": "no_such_type"}, form)
-    assert r.status_code == 422 and "Не найдено (тип документа): no_such_type" in r.get_data(as_text=True)
+    assert r.status_code == 422 and "Не найдено (вид документа): no_such_type" in r.get_data(as_text=True)
     r = post(client, form, {**NEW_FILE, "other_selectors": "Vedomost!"}, form)
     assert r.status_code == 422 and "«Vedomost!»: Неверный формат" in r.get_data(as_text=True)
     with pytest.raises(Exception):
@@ -366,7 +366,7 @@ def test_api_replaces_the_nomenclature_and_refuses_a_bad_selector_per_field(app)
     r = api.put("/api/v1/archive/nomenclature?lang=ru", headers=registrar, json=bad)
     assert r.status_code == 422
     assert r.get_json()["errors"] == {"files": {"2": {"selectors": [
-        "Не найдено (тип документа): vedomosts:regular"]}}}
+        "Не найдено (вид документа): vedomosts:regular"]}}}
     assert nomenclature.as_data() == data  # nothing saved
 
     data["files"] = data["files"][:3]

@@ -37,6 +37,8 @@ class DocumentType(ABC):
     template_dirs: ClassVar[tuple] = ()      # folders holding templates_kk/ and templates_ru/
     languages: ClassVar[tuple] = LANGUAGES
     formats: ClassVar[tuple] = FORMATS
+    # Kinds the nomenclature may file apart (``vedomost:individual``): {kind: {"kk": …, "ru": …}}.
+    kinds: ClassVar[dict] = {}
     # The policy action an issuer needs; None: any signed-in staff member.
     issue_roles: ClassVar[tuple | None] = None
     # Who previews or issues it (None: the system itself); set by the core before any
@@ -78,9 +80,12 @@ class DocumentType(ABC):
         return self.issue_roles is None or user.has_role(*self.issue_roles)
 
     def kind(self, data: dict) -> str | None:
-        """Which kind of this type an input makes, when the nomenclature files kinds apart
-        (``vedomost:individual``). Default: one kind."""
+        """Which of ``kinds`` an input makes (``vedomost:individual``). Default: one kind."""
         return None
+
+    def kind_title(self, kind: str, lang: str) -> str:
+        titles = self.kinds.get(kind) or {}
+        return titles.get(lang) or titles.get("ru") or kind
 
     def period_documents(self, period, school, lang: str) -> Iterable[PeriodDocument]:
         """Every document of this type a period calls for — what printing the period for the

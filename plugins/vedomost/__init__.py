@@ -14,7 +14,7 @@ from docservice.errors import Invalid
 from docservice.models import CurriculumItem, Group, Journal, Program, ReopenRequest, db
 from docservice.reopen import COMPLETED, GRANTED
 
-from .context import INDIVIDUAL, INTEGRATED, KINDS, build, scope_of
+from .context import INDIVIDUAL, INTEGRATED, KINDS, REGULAR, build, scope_of
 
 REQUIRED = "Missing data for required field."  # marshmallow's own words, localized by the core
 
@@ -70,6 +70,9 @@ class Vedomost(DocumentType):
     nomenclature = "02-07"
     example = {"journal": "D0039"}
     issue_roles = ("teacher", "head_of_department", "registrar", "registrar_head")
+    kinds = {REGULAR: {"kk": "жай", "ru": "обычная"},
+             INTEGRATED: {"kk": "біріктірілген пән немесе модуль", "ru": "интегрированная дисциплина или модуль"},
+             INDIVIDUAL: {"kk": "жеке, журнал қайта ашылғаннан кейін", "ru": "индивидуальная, после открытия журнала"}}
 
     def docx_template(self, lang: str):
         from .layout import make_template

@@ -16,7 +16,6 @@ in ``archive_api.py``.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from pathlib import Path
 
@@ -45,10 +44,6 @@ ACTION = "archive.manage"
 STATUS_WORDS = {"planned": lazy_gettext("waiting to run"), "running": lazy_gettext("running"),
                 "cancelling": lazy_gettext("stopping…"), "cancelled": lazy_gettext("cancelled"),
                 "stopped": lazy_gettext("stopped"), "done": lazy_gettext("done")}
-# The kinds a type files apart in the nomenclature (``type:kind`` selectors).
-SELECTOR_KINDS = {"vedomost": ("regular", "integrated", "individual")}
-KIND_WORDS = {"regular": lazy_gettext("regular"), "integrated": lazy_gettext("integrated discipline or module"),
-              "individual": lazy_gettext("individual, after a reopening")}
 DOCUMENT_LANGUAGES = {"kk": lazy_gettext("in Kazakh"), "ru": lazy_gettext("in Russian")}
 NOMENCLATURE_FIELDS = ("index", "title_kk", "title_ru", "retention_kk", "retention_ru")
 
@@ -319,27 +314,13 @@ def selector_choices() -> list[tuple[str, str]]:
     choices = []
     for doc_type in issuing.registry():
         choices.append((doc_type.id, doc_type.title(lang_)))
-        for kind in SELECTOR_KINDS.get(doc_type.id, ()):
-            choices.append((f"{doc_type.id}:{kind}", f"{doc_type.title(lang_)}: {KIND_WORDS[kind]}"))
+        for kind in doc_type.kinds:
+            choices.append((f"{doc_type.id}:{kind}", f"{doc_type.title(lang_)}: {doc_type.kind_title(kind, lang_)}"))
     return choices
 
 
 def selector_label(selector: str) -> str:
     return dict(selector_choices()).get(selector, selector)
-
-
-SELECTOR = re.compile(r"^[a-z0-9_]+(:[a-z0-9_]+)?$")
-
-
-def unknown_types(selectors) -> list[str]:
-    """Well-formed selectors naming no registered type (a typo would file nothing); the form of
-    a selector is the nomenclature schema's to check."""
-    registry = issuing.registry()
-    return [s for s in selectors if isinstance(s, str) and SELECTOR.match(s) and s.split(":", 1)[0] not in registry]
-
-
-def unknown_type_error(selector: str, lang_: str) -> str:
-    return NotFound("not_found", what="document type", key=selector).message(lang_)
 
 
 def _nomenclature_form(values: dict | None = None, editing: str | None = None, errors: dict | None = None,
@@ -372,20 +353,15 @@ def archive_nomenclature_save():
     others = [s.strip() for s in form.get("other_selectors", "").replace(";", ",").split(",") if s.strip()]
     selectors = list(dict.fromkeys(form.getlist("selectors") + others))
     values = {**{f: form.get(f, "").strip() for f in NOMENCLATURE_FIELDS}, "selectors": selectors}
-    errors: dict = {}
-    strange = unknown_types(selectors)
-    if strange:
-        errors["selectors"] = [unknown_type_error(s, lang()) for s in strange]
+    try:
+        saved = nomenclature.save_file(actor(), values, lang(), index=editing)
+    except InputInvalid as err:
+        errors = {field: _messages(messages, values.get(field)) for field, messages in err.errors.items()}
+    except Invalid as err:
+        errors = {err.field or "index": [err.message(lang())]}
     else:
-        try:
-            saved = nomenclature.save_file(actor(), values, lang(), index=editing)
-        except InputInvalid as err:
-            errors = {field: _messages(messages, values.get(field)) for field, messages in err.errors.items()}
-        except Invalid as err:
-            errors = {err.field or "index": [err.message(lang())]}
-        else:
-            flash(_("File %(index)s saved.", index=saved.index), "ok")
-            return redirect(url_for("oversight.archive_nomenclature") + f"#f-{saved.index}")
+        flash(_("File %(index)s saved.", index=saved.index), "ok")
+        return redirect(url_for("oversight.archive_nomenclature") + f"#f-{saved.index}")
     return _nomenclature_form(values, editing, errors, 422)
 
 

@@ -11,7 +11,6 @@ from ... import nomenclature, policy
 from ...api.documents import signed_in
 from ...auth import actor
 from ...batch import jobs
-from ...documents.validation import InputInvalid
 from ...errors import Invalid
 from ...models.archive import DONE
 from .. import csrf
@@ -143,16 +142,5 @@ def get_nomenclature():
 @signed_in
 def put_nomenclature():
     policy.require(actor(), ACTION)
-    body, lang = _body(), _lang()
-    files = body.get("files")
-    if isinstance(files, list):
-        errors = {}
-        for i, row in enumerate(files):
-            strange = archive.unknown_types(row.get("selectors") or []) if isinstance(row, dict) \
-                and isinstance(row.get("selectors"), list) else []
-            if strange:
-                errors[str(i)] = {"selectors": [archive.unknown_type_error(s, lang) for s in strange]}
-        if errors:
-            raise InputInvalid({"files": errors}, lang)
-    nomenclature.replace_all(actor(), body, lang)
+    nomenclature.replace_all(actor(), _body(), _lang())
     return jsonify(nomenclature.as_data())
