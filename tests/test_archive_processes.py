@@ -67,11 +67,8 @@ def test_a_killed_run_resumed_gives_the_same_archive(tmp_path, demo_sqlite_templ
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        try:
-            if count(s, "select count(*) from batch_item where status = 'issued'") >= 5:
-                break
-        except sqlite3.OperationalError:  # not planned yet
-            pass
+        if issued_so_far(s) >= 5:
+            break
         assert run.poll() is None, "the run ended before it could be killed"
         time.sleep(0.2)
     os.killpg(run.pid, signal.SIGKILL)
@@ -97,6 +94,24 @@ def test_a_killed_run_resumed_gives_the_same_archive(tmp_path, demo_sqlite_templ
     assert documents(s) == reference
 
 
+def issued_so_far(s: dict) -> int:
+    """Items issued so far; 0 while the job's tables are not there yet (the run is planning)."""
+    try:
+        return count(s, "select count(*) from batch_item where status = 'issued'")
+    except sqlite3.OperationalError:
+        return 0
+
+
+def answers_ping(port: int) -> bool:
+    """Whether a Redis server listens on ``port`` and answers PING (False while it starts)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -113,13 +128,8 @@ def redis_url(tmp_path):
                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                conn.sendall(b"PING\r\n")
-                if conn.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            pass
+        if answers_ping(port):
+            break
         if time.monotonic() > deadline:
             redis.kill()
             pytest.fail(f"redis-server did not answer on port {port}")

@@ -38,6 +38,14 @@ def post(client, path, data, form_page="/registrar/archive"):
     return web_client.post(client, path, data, form_page)
 
 
+def start_from_page(client, **form):
+    """Press the archive page's start button with ``form``: the job (run at once under TESTING)
+    and the page the browser is sent to."""
+    r = post(client, "/registrar/archive/jobs", {"period": PERIOD, **form})
+    assert r.status_code == 302
+    return db.session.scalar(db.select(BatchJob).order_by(BatchJob.id.desc())), r.headers["Location"]
+
+
 def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -124,16 +132,13 @@ def test_registrar_prints_the_demo_period_from_the_page_and_downloads_the_zip(ap
 @pytest.mark.rendering
 def test_the_shortcut_prints_every_groups_summary_vedomost_of_the_period(app):
     client = signed_in(app, "or.head", lang="kk")
-    r = post(client, "/registrar/archive/jobs", {"period": PERIOD, "lang": "kk", "types": "vedomost",
-                                                 "only": "summary_vedomost"})
-    assert r.status_code == 302
-    job = db.session.scalar(db.select(BatchJob))
+    job, sent_to = start_from_page(client, lang="kk", types="vedomost", only="summary_vedomost")
     assert job.params["types"] == ["summary_vedomost"] and job.status == DONE and job.kind == "issue"
     items = items_of(job.id)
     assert items and {i.doc_type for i in items} == {"summary_vedomost"} and {i.file_index for i in items} == {"02-10"}
     documents = db.session.scalars(db.select(IssuedDocument)).all()
     assert len(documents) == len(items) and all(d.lang == "kk" for d in documents)
-    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    html = client.get(sent_to).get_data(as_text=True)
     assert f"№{job.id} тапсырма басталды" in " ".join(flashes(html))
 
 
@@ -376,10 +381,7 @@ def test_api_replaces_the_nomenclature_and_refuses_a_bad_selector_per_field(app)
 
 def test_drafts_of_the_period_are_rendered_from_the_page(app):
     client = signed_in(app, "or.inspector", lang="kk")
-    r = post(client, "/registrar/archive/jobs", {"period": PERIOD, "lang": "ru", "only": "summary_vedomost",
-                                                 "drafts": "pdf"})
-    assert r.status_code == 302
-    job = db.session.scalar(db.select(BatchJob))
+    job, _ = start_from_page(client, lang="ru", only="summary_vedomost", drafts="pdf")
     assert job.kind == "drafts" and job.status == DONE and job.params["drafts"] == "pdf"
     assert db.session.scalar(db.select(db.func.count(IssuedDocument.id))) == 0
     with client.get(f"/registrar/archive/jobs/{job.id}/zip") as r:
