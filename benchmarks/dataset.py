@@ -18,7 +18,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-dataset.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 PERIOD = "2026-2027/1"
 PROGRAM = "6B10101"
 

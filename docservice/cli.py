@@ -6,45 +6,21 @@ Errors are printed in ``DOCSERVICE_LANG`` (kk, ru or en; ru by default).
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo
 
-from .errors import DomainError
+from .errors import SetupError
+from .cli_common import acting_user, as_option, cli_lang, domain_errors
 
 journal_cli = AppGroup("journal", help="Journals: import, results, closing, deadlines.")
 users_cli = AppGroup("users", help="Accounts: create, passwords, API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
 monitoring_cli = AppGroup("monitoring", help="Reopen statistics and disciplinary levels.")
-
-
-def _lang() -> str:
-    return os.environ.get("DOCSERVICE_LANG", "ru")
-
-
-def domain_errors(fn):
-    """Print a DomainError in the user's language and exit with status 1."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as err:
-            raise click.ClickException(err.message(_lang())) from None
-    return wrapper
-
-
-def _actor(login: str | None):
-    from .journals import find_user
-
-    return find_user(login) if login else None
-
-
-as_option = click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (their permissions apply).")
 
 
 @journal_cli.command("import")
@@ -56,7 +32,7 @@ def import_command(path, dry_run, as_login):
     """Import a docservice-dataset/1 file (.json or .xlsx), all or nothing."""
     from .importer import import_file
 
-    summary = import_file(_actor(as_login), path, dry_run=dry_run)
+    summary = import_file(acting_user(as_login), path, dry_run=dry_run)
     click.echo(json.dumps({"dry_run": dry_run, **summary.as_dict()}, ensure_ascii=False, indent=1))
 
 
@@ -107,7 +83,7 @@ def close_command(journal_id, as_login):
     """Close a journal (the vedomost is formed from it)."""
     from .journals import close_journal, find_journal
 
-    journal = close_journal(_actor(as_login), find_journal(journal_id))
+    journal = close_journal(acting_user(as_login), find_journal(journal_id))
     click.echo(f"{journal.code}: {journal.state}{' (late)' if journal.closed_late else ''}")
 
 
@@ -120,7 +96,7 @@ def check_command(journal_id):
     from .journals import find_journal
 
     for gap in daily_gaps(find_journal(journal_id)):
-        click.echo(gap.text(_lang()))
+        click.echo(gap.text(cli_lang()))
 
 
 @journal_cli.command("lock-overdue")
@@ -143,7 +119,7 @@ def deadline_command(journal_id, deadline, as_login):
     from .journals import find_journal, set_deadline
 
     day = deadline.date() if deadline else None
-    journal = set_deadline(_actor(as_login), find_journal(journal_id), day)
+    journal = set_deadline(acting_user(as_login), find_journal(journal_id), day)
     click.echo(f"{journal.code}: {journal.deadline.isoformat()} ({journal.state})")
 
 
@@ -173,7 +149,7 @@ def create_user_command(login, full_name, roles, email, password, as_login):
     """Create an account; prints the one-time password (changed at first login)."""
     from .users import create_user
 
-    user, secret = create_user(_actor(as_login), login, full_name, roles, password=password, email=email)
+    user, secret = create_user(acting_user(as_login), login, full_name, roles, password=password, email=email)
     click.echo(f"{user.login}\t{secret if password is None else '(password set)'}")
 
 
@@ -187,7 +163,7 @@ def reset_password_command(login, as_login):
     from .users import reset_password
 
     user = find_user(login)
-    click.echo(f"{user.login}\t{reset_password(_actor(as_login), user)}")
+    click.echo(f"{user.login}\t{reset_password(acting_user(as_login), user)}")
 
 
 @users_cli.command("token")
@@ -231,8 +207,36 @@ def monitoring_command(year):
 
 
 def register_cli(app: Flask) -> None:
+    """The one place that puts the command groups together (each imports only the core)."""
     from .batch.cli import archive_cli
     from .documents.cli import docs_cli
 
     for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli):
         app.cli.add_command(group)
+
+
+class _Group(FlaskGroup):
+    """Flask's CLI with this app chosen; an installation problem is one line, never a traceback."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import OperationalError
+
+        from .factory import safe_url
+
+        try:
+            return super().invoke(ctx)
+        except SetupError as err:
+            raise click.ClickException(err.message(cli_lang())) from None
+        except OperationalError as exc:
+            url = safe_url(ctx.ensure_object(ScriptInfo).load_app().config["SQLALCHEMY_DATABASE_URI"])
+            detail = str(exc.orig or exc).strip().splitlines()[0]
+            raise click.ClickException(SetupError("setup_database_unreachable", url=url, detail=detail)
+                                       .message(cli_lang())) from None
+
+
+def main() -> None:
+    """The installed ``docservice`` command: Flask's CLI with this app already chosen."""
+    from .factory import create_app
+
+    _Group(name="docservice", create_app=create_app,
+           help="docservice: the electronic journal and official documents.").main()

@@ -27,7 +27,9 @@ PASSWORD_MIN_LENGTH = 8
 LOGIN_MAX_FAILURES = 5         # failed sign-ins of one login …
 LOGIN_WINDOW_MINUTES = 15      # … within this many minutes lock it for that long
 
-# Web: secure cookies (set SESSION_COOKIE_SECURE=False only for plain-HTTP development).
+# Web cookies. SESSION_COOKIE_SECURE None: secure exactly when PUBLIC_URL is https.
+SESSION_COOKIE_SECURE = None
+REMEMBER_COOKIE_SECURE = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True

@@ -50,6 +50,10 @@ class Invalid(DomainError):
         super().__init__(code, **params)
 
 
+class SetupError(DomainError):
+    """The installation cannot start or run a command: a folder, a URL or a program is wrong."""
+
+
 class DatasetError(Invalid):
     """A row of an imported dataset is wrong; ``where`` says which (sheet/row or JSON path)."""
 

@@ -287,4 +287,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "На занятии {column} уже есть оценки ({count}): его нельзя убрать из КТП",
         "en": "The lesson of {column} already has marks ({count}): it cannot be dropped from the KTP",
     },
+    # --- installation and operation ----------------------------------------------
+    "setup_home_unwritable": {
+        "kk": "{path} қалтасына жазу мүмкін емес ({detail}): DOCSERVICE_HOME жазуға болатын қалтаны көрсетсін",
+        "ru": "Нет доступа на запись в папку {path} ({detail}): укажите в DOCSERVICE_HOME папку, доступную для записи",
+        "en": "Cannot write to the folder {path} ({detail}): point DOCSERVICE_HOME at a writable folder",
+    },
+    "setup_database_url": {
+        "kk": "DATABASE_URL дұрыс емес: {url} ({detail}). Мысал: postgresql://user@host/docservice",
+        "ru": "Неверный DATABASE_URL: {url} ({detail}). Пример: postgresql://user@host/docservice",
+        "en": "DATABASE_URL is not valid: {url} ({detail}). Example: postgresql://user@host/docservice",
+    },
+    "setup_database_unreachable": {
+        "kk": "Дерекқорға қосылу мүмкін емес: {url} ({detail}). DATABASE_URL мен сервердің жұмысын тексеріңіз",
+        "ru": "Нет подключения к базе данных {url} ({detail}): проверьте DATABASE_URL и что сервер запущен",
+        "en": "Cannot connect to the database {url} ({detail}): check DATABASE_URL and that the server is running",
+    },
 }

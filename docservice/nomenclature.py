@@ -19,7 +19,7 @@ from .errors import Invalid, NotFound
 from .models import NomenclatureFile, User, db
 from .transactions import atomic
 
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "nomenclature.json"
+SAMPLE = Path(__file__).resolve().parent / "samples" / "nomenclature.json"
 INDEX = r"^[0-9A-Za-zА-Яа-яЁё.\-/]{1,32}$"
 
 

@@ -13,14 +13,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from docservice import create_app
 from docservice.clock import FrozenClock
 from docservice.models import db
 
 # The sample faculty shipped with the project (a copy of ../shared/sample-dataset.json).
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-dataset.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 PG_URL = os.environ.get("DOCSERVICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Inside the sample's period, before any of its closing deadlines (final controls 10–13 Nov).
 START = datetime(2026, 11, 5, 10, 0)
@@ -39,15 +39,24 @@ def _pg_problem() -> str | None:
 
 @pytest.fixture(scope="session")
 def pg_ready():
+    """A PostgreSQL database of this test process's own (``<test>_<worker>_<pid>``), made from
+    ``DOCSERVICE_TEST_PG_URL``'s server, migrated once and dropped at the end: parallel
+    workers and parallel sessions never share a schema."""
     problem = _pg_problem()
     if problem:
         pytest.skip(problem)
-    engine = create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    _migrate(PG_URL)
-    return PG_URL
+    base = make_url(PG_URL)
+    name = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    _migrate(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +161,7 @@ def sample_data():
 
 @pytest.fixture
 def sample(app, sample_data):
-    """The store with samples/sample-dataset.json (the SPEC's sample) imported."""
+    """The store with docservice/samples/sample-dataset.json (the SPEC's sample) imported."""
     from docservice.importer import import_dataset
 
     import_dataset(None, sample_data)

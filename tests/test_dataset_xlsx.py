@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from docservice.dataset_xlsx import dataset_to_xlsx_bytes, read_workbook, write_workbook
 from docservice.errors import DatasetError
 
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-dataset.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 
 
 def _name(kk, ru):

@@ -18,7 +18,7 @@ import pytest
 from docservice import demo as demo_module
 from docservice.demo import DEMO_PASSWORD, build_demo_dataset
 
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-dataset.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 EXAM_HELD_BEFORE = "2026-11-20"
 LANGUAGE_LETTER = {"kk": "к", "ru": "р", "en": "а"}

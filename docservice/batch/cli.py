@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli import _actor, _lang, as_option, domain_errors
+from ..cli_common import acting_user, as_option, cli_lang, domain_errors
 
 archive_cli = AppGroup("archive", help="Archive printing, period-wide batch jobs, the nomenclature of files.")
 
@@ -36,8 +36,8 @@ def print_command(period, school, types, out, lang, workers, again, drafts, as_l
     were given when the job was planned."""
     from . import jobs
 
-    lang = lang or _lang()
-    job = jobs.start(_actor(as_login), period, lang, school, list(types) or None,
+    lang = lang or cli_lang()
+    job = jobs.start(acting_user(as_login), period, lang, school, list(types) or None,
                      str(out.resolve()) if out else None, again, drafts)
     if job.output is None and out is not None:
         job.output = str(out.resolve())
@@ -84,8 +84,8 @@ def cancel_command(job_id, as_login):
     """Stop a job after the documents under way; run it again to finish it."""
     from . import jobs
 
-    job = jobs.cancel(_actor(as_login), job_id)
-    click.echo(_say(_lang(), "job", job=job.id, status=job.status))
+    job = jobs.cancel(acting_user(as_login), job_id)
+    click.echo(_say(cli_lang(), "job", job=job.id, status=job.status))
 
 
 nomenclature_cli = AppGroup("nomenclature", help="The nomenclature of files.")
@@ -110,10 +110,10 @@ def nomenclature_load(path, as_login):
     from ..nomenclature import SAMPLE, replace_all
 
     try:
-        count = replace_all(_actor(as_login), json.loads(Path(path or SAMPLE).read_text(encoding="utf-8")), _lang())
+        count = replace_all(acting_user(as_login), json.loads(Path(path or SAMPLE).read_text(encoding="utf-8")), cli_lang())
     except InputInvalid as exc:
         raise click.ClickException(json.dumps(exc.errors, ensure_ascii=False)) from None
-    click.echo(_say(_lang(), "loaded", count=count))
+    click.echo(_say(cli_lang(), "loaded", count=count))
 
 
 SAY = {

@@ -25,7 +25,7 @@ class DocumentType(ABC):
     """Subclass, fill the class attributes, write ``build_context``, register the class.
 
     Templates are ``templates_<lang>/<template>.docx`` (docxtpl) and ``.html`` (WeasyPrint),
-    found in the plugin's own ``template_dirs`` first, then the project's folders.
+    found in the type's ``template_dirs`` (folders holding ``templates_kk/`` and ``templates_ru/``).
     """
 
     id: ClassVar[str]

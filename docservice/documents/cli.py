@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli import _actor, _lang, as_option, domain_errors
+from ..cli_common import acting_user, as_option, cli_lang, domain_errors
 from .validation import InputInvalid
 
 docs_cli = AppGroup("docs", help="Documents: list types, render, issue, build templates.")
@@ -39,11 +39,11 @@ def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     try:
         if do_issue:
-            document = issuing.issue(_actor(as_login), type_id, data, lang, fmt)
+            document = issuing.issue(acting_user(as_login), type_id, data, lang, fmt)
             content = issuing.content_of(document)
             click.echo(f"{document.number}\t{document.sha256}", err=True)
         else:
-            content = issuing.preview(_actor(as_login), type_id, data, lang, fmt)
+            content = issuing.preview(acting_user(as_login), type_id, data, lang, fmt)
     except InputInvalid as exc:
         raise click.ClickException(json.dumps(exc.errors, ensure_ascii=False)) from None
     Path(output).write_bytes(content)
@@ -55,20 +55,16 @@ def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
 def build_templates_command(type_ids):
     """Write the Word templates of the types that describe theirs (templates_<lang>/<id>.docx)."""
     from .issuing import registry
-    from .rendering import PROJECT
 
     for doc_type in registry():
-        if type_ids and doc_type.id not in type_ids:
+        if (type_ids and doc_type.id not in type_ids) or not doc_type.template_dirs:
             continue
         for lang in doc_type.languages:
             document = doc_type.docx_template(lang)
             if document is None:
                 continue
-            base = Path(doc_type.template_dirs[0]) if doc_type.template_dirs else PROJECT
-            target = base / f"templates_{lang}" / f"{doc_type.template_name()}.docx"
+            target = Path(doc_type.template_dirs[0]) / f"templates_{lang}" / f"{doc_type.template_name()}.docx"
             target.parent.mkdir(parents=True, exist_ok=True)
             document.save(str(target))
             click.echo(target)
 
-
-__all__ = ["docs_cli", "_lang"]

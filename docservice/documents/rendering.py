@@ -25,7 +25,6 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import hookimpl
 
-PROJECT = Path(__file__).resolve().parents[2]
 STATIC = Path(__file__).resolve().parents[1] / "static"
 SHARED_HTML = Path(__file__).resolve().parent / "html"
 # The base address of the application's own files inside a PDF render. Nothing is ever
@@ -38,8 +37,7 @@ class FetchRefused(ValueError):
 
 
 def template_dirs(doc_type, lang: str) -> list[Path]:
-    own = [Path(d) / f"templates_{lang}" for d in doc_type.template_dirs]
-    return own + [PROJECT / f"templates_{lang}"]
+    return [Path(d) / f"templates_{lang}" for d in doc_type.template_dirs]
 
 
 def find_template(doc_type, lang: str, ext: str) -> Path:

@@ -22,6 +22,7 @@ from docservice.documents.validation import coded
 from docservice.errors import Invalid
 from docservice.journals import sync_lock
 from docservice.models import CLOSED, LOCKED, OPEN, WITH_CHANGE, WITHOUT_CHANGE, ReopenRequest, db
+from plugins import template_folders
 
 TYPE_ID = "explanatory_note"
 
@@ -120,6 +121,7 @@ class ExplanatoryNoteInput(Schema):
 
 
 class ExplanatoryNote(DocumentType):
+    template_dirs = template_folders(__file__)
     id = TYPE_ID
     titles = {"kk": "Электрондық журналды толтыру қатесі туралы түсініктеме",
               "ru": "Объяснительная об ошибке заполнения электронного журнала"}

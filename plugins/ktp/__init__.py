@@ -17,6 +17,7 @@ from docservice.documents import DocumentType, person
 from docservice.documents.context import long_date, short_date
 from docservice.documents.fields import DepartmentRef, JournalRef
 from docservice.documents.validation import coded
+from plugins import template_folders
 
 MAX_ROWS = 200
 REQUIRED = "Missing data for required field."  # marshmallow's own words: told in kk/ru by the core
@@ -127,6 +128,7 @@ def _hours(value) -> float | int:
 
 
 class Ktp(DocumentType):
+    template_dirs = template_folders(__file__)
     id = "ktp"
     titles = {"kk": "Күнтізбелік-тақырыптық жоспар", "ru": "Календарно-тематический план"}
     schema = KtpInput

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from docservice import hookimpl
 from docservice.documents import DocumentType, addressee, person
 from docservice.documents.fields import DepartmentRef
+from plugins import template_folders
 
 
 class LoginRequestInput(Schema):
@@ -19,6 +20,7 @@ class LoginRequestInput(Schema):
 
 
 class LoginRequest(DocumentType):
+    template_dirs = template_folders(__file__)
     id = "login_request"
     titles = {"kk": "Логин мен құпиясөзге өтінім", "ru": "Заявка на логин и пароль"}
     schema = LoginRequestInput

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from docservice import hookimpl
 from docservice.documents import DocumentType, addressee
 from docservice.documents.fields import PeriodRef, SchoolRef
+from plugins import template_folders
 
 from .context import report
 
@@ -29,6 +30,7 @@ class SemesterReportInput(Schema):
 
 
 class SemesterReport(DocumentType):
+    template_dirs = template_folders(__file__)
     id = "semester_report"
     titles = {"kk": "Электрондық журналды қайта ашу туралы семестрлік есеп",
               "ru": "Отчёт о повторных открытиях электронного журнала за семестр"}

@@ -11,6 +11,7 @@ from docservice import hookimpl
 from docservice.documents import DocumentType, PeriodDocument, addressee, coded, person
 from docservice.documents.fields import GroupRef, PeriodRef
 from docservice.models import Group, Journal, Program, db
+from plugins import template_folders
 
 from .context import has_journals, summary
 
@@ -39,6 +40,7 @@ class SummaryVedomostInput(Schema):
 
 
 class SummaryVedomost(DocumentType):
+    template_dirs = template_folders(__file__)
     id = "summary_vedomost"
     titles = {"kk": "Жиынтық ведомость", "ru": "Сводная ведомость"}
     schema = SummaryVedomostInput

@@ -13,6 +13,7 @@ from docservice.documents.fields import JournalRef
 from docservice.errors import Invalid
 from docservice.models import CurriculumItem, Group, Journal, Program, ReopenRequest, db
 from docservice.reopen import COMPLETED, GRANTED
+from plugins import template_folders
 
 from .context import INDIVIDUAL, INTEGRATED, KINDS, REGULAR, build, scope_of
 
@@ -64,6 +65,7 @@ class VedomostInput(Schema):
 
 
 class Vedomost(DocumentType):
+    template_dirs = template_folders(__file__)
     id = "vedomost"
     titles = {"kk": "Емтихан ведомосы", "ru": "Экзаменационная ведомость"}
     schema = VedomostInput

@@ -1,0 +1,39 @@
+"""What every command group shares: the user's language, domain errors told in it, ``--as``.
+
+Command modules import this and the core, never each other; ``docservice/cli.py`` is the one
+place that puts the groups together.
+"""
+from __future__ import annotations
+
+import functools
+import os
+
+import click
+
+from .errors import DomainError
+
+
+def cli_lang() -> str:
+    """The language of the command line's messages: ``DOCSERVICE_LANG`` (kk, ru or en; ru by default)."""
+    return os.environ.get("DOCSERVICE_LANG", "ru")
+
+
+def domain_errors(fn):
+    """Print a DomainError in the user's language and exit with status 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as err:
+            raise click.ClickException(err.message(cli_lang())) from None
+    return wrapper
+
+
+def acting_user(login: str | None):
+    """The user a command acts as (``--as LOGIN``), or None: the system itself."""
+    from .journals import find_user
+
+    return find_user(login) if login else None
+
+
+as_option = click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (their permissions apply).")
