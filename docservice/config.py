@@ -27,6 +27,9 @@ PASSWORD_MIN_LENGTH = 8
 LOGIN_MAX_FAILURES = 5         # failed sign-ins of one login …
 LOGIN_WINDOW_MINUTES = 15      # … within this many minutes lock it for that long
 
+# Reverse proxies in front of the service whose X-Forwarded-* headers are trusted (0: none).
+TRUSTED_PROXIES = 0
+
 # Web cookies. SESSION_COOKIE_SECURE None: secure exactly when PUBLIC_URL is https.
 SESSION_COOKIE_SECURE = None
 REMEMBER_COOKIE_SECURE = None

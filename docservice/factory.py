@@ -39,10 +39,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_migrations(app)
     app.extensions["docservice.clock"] = app.config.get("CLOCK") or _clock(app.config)
 
-    from . import api, auth, plugins
+    from . import api, auth, plugins, request_ids
     from .cli import register_cli
     from .status import bp as status_bp
 
+    _behind_proxies(app)
+    request_ids.init_app(app)
     plugins.init_app(app)
     auth.init_app(app)
     api.init_app(app)
@@ -59,6 +61,17 @@ def instance_folder() -> Path:
     when set, otherwise ``./instance`` of the current directory — never inside the package."""
     home = os.environ.get("DOCSERVICE_HOME")
     return Path(home).expanduser().resolve() if home else Path.cwd() / "instance"
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, their X-Forwarded-For/-Proto/-Host/-Prefix
+    tell the client's address and the public scheme and host; with none (the default) those
+    headers are ignored, since anybody can send them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
 
 def _https_cookies(config) -> None:

@@ -298,6 +298,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Неверный DATABASE_URL: {url} ({detail}). Пример: postgresql://user@host/docservice",
         "en": "DATABASE_URL is not valid: {url} ({detail}). Example: postgresql://user@host/docservice",
     },
+    "setup_schema_behind": {
+        "kk": "Дерекқор сұлбасы {revision} нұсқасында, қажеті — {head}: алдымен `docservice db upgrade` орындаңыз",
+        "ru": "Схема базы данных в ревизии {revision}, нужна {head}: сначала выполните `docservice db upgrade`",
+        "en": "The database schema is at {revision}, {head} is needed: run `docservice db upgrade` first",
+    },
     "setup_database_unreachable": {
         "kk": "Дерекқорға қосылу мүмкін емес: {url} ({detail}). DATABASE_URL мен сервердің жұмысын тексеріңіз",
         "ru": "Нет подключения к базе данных {url} ({detail}): проверьте DATABASE_URL и что сервер запущен",

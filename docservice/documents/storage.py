@@ -33,6 +33,17 @@ class LocalStorage:
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
+    def writable(self) -> bool:
+        """The readiness check: a file can be made in the store (and is removed at once)."""
+        import tempfile
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                return True
+        except OSError:
+            return False
+
 
 def storage() -> Storage:
     """The app's store of issued files: ``STORAGE_BACKEND`` — a factory taking the app's
