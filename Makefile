@@ -9,8 +9,11 @@ export FLASK_APP := app
 run: deps db demo  ## venv, install, database, demo data, serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: deps  ## the whole test suite (SQLite, and PostgreSQL when it is reachable)
-	$(BIN)/python -m pytest
+# Parallel workers (pytest-xdist), one per core by default; each has its own SQLite files and
+# its own PostgreSQL database. Tests sharing an expensive module fixture stay on one worker.
+TEST_WORKERS ?= auto
+test: deps  ## the whole test suite (SQLite, and PostgreSQL when it is reachable), in parallel workers
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(TEST_ARGS)
 
 deps: system-deps $(VENV)/.installed catalogs
 

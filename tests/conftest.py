@@ -19,6 +19,9 @@ from docservice import create_app
 from docservice.clock import FrozenClock
 from docservice.models import db
 
+# Fixtures that start real servers (a Redis of a test's own).
+pytest_plugins = ["services"]
+
 # The sample faculty shipped with the project (a copy of ../shared/sample-dataset.json).
 SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 PG_URL = os.environ.get("DOCSERVICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

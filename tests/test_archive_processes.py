@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PERIOD = "2026-2027/1"
 FROZEN_AT = "2026-12-02T10:00:00"  # most demo journals are past their deadline by then
+# The reference print is made once for the module: its tests run on one worker.
+pytestmark = pytest.mark.xdist_group("archive_processes")
 
 
 def store(tmp: Path, template: Path, name: str) -> dict:
@@ -100,43 +101,6 @@ def issued_so_far(s: dict) -> int:
         return count(s, "select count(*) from batch_item where status = 'issued'")
     except sqlite3.OperationalError:
         return 0
-
-
-def answers_ping(port: int) -> bool:
-    """Whether a Redis server listens on ``port`` and answers PING (False while it starts)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server; `make test` installs it)")
-    port = free_port()
-    redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        if answers_ping(port):
-            break
-        if time.monotonic() > deadline:
-            redis.kill()
-            pytest.fail(f"redis-server did not answer on port {port}")
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    redis.terminate()
-    redis.wait(10)
 
 
 def test_celery_workers_on_redis_print_the_same_archive(tmp_path, demo_sqlite_template, reference, redis_url):

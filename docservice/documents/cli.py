@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli_common import acting_user, as_option, cli_lang, domain_errors
+from ..cli_common import acting_user, as_option, domain_errors
 from .validation import InputInvalid
 
 docs_cli = AppGroup("docs", help="Documents: list types, render, issue, build templates.")
@@ -20,6 +20,16 @@ def list_command():
 
     for doc_type in registry():
         click.echo(f"{doc_type.id:<20} {doc_type.nomenclature:<8} {doc_type.title('ru')} / {doc_type.title('kk')}")
+
+
+@docs_cli.command("example")
+@click.argument("type_id")
+@domain_errors
+def example_command(type_id):
+    """A type's example input as JSON: a start for ``docs render --data``."""
+    from .issuing import registry
+
+    click.echo(json.dumps(registry().get(type_id).example, ensure_ascii=False, indent=1))
 
 
 @docs_cli.command("render")

@@ -1,0 +1,55 @@
+"""Real servers the process tests start for themselves: a free port, a Redis of their own."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers_ping(port: int) -> bool:
+    """Whether a Redis server listens on ``port`` and answers PING (False while it starts)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def wait_for(predicate, seconds: float, what: str):
+    """Poll ``predicate`` until it returns something true; fail saying ``what`` never came."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"{what}: not within {seconds:.0f} s")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A Redis server of this test's own (Debian's redis-server), on a free port, keeping nothing."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server; `make test` installs it)")
+    port = free_port()
+    redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: answers_ping(port) or redis.poll() is not None, 20, f"redis-server on port {port}")
+        if redis.poll() is not None:
+            pytest.fail(f"redis-server did not start on port {port}")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        redis.terminate()
+        redis.wait(10)
