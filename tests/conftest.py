@@ -1,8 +1,9 @@
 """Fixtures: an app on a fresh database of each backend, a client, a CLI runner, a clock.
 
 Every test that takes ``app`` runs twice: on SQLite (a file in a temporary folder) and
-on PostgreSQL (``DOCSERVICE_TEST_PG_URL``, by default the local server's ``test``
-database). Without a reachable PostgreSQL those runs are skipped with the reason.
+on PostgreSQL (a database of this test process's own on the server of
+``DOCSERVICE_TEST_PG_URL``, by default the local one). Without a reachable PostgreSQL those
+runs are skipped with the reason.
 """
 from __future__ import annotations
 
