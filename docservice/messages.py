@@ -308,4 +308,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нет подключения к базе данных {url} ({detail}): проверьте DATABASE_URL и что сервер запущен",
         "en": "Cannot connect to the database {url} ({detail}): check DATABASE_URL and that the server is running",
     },
+    # --- the register of issued documents -----------------------------------------
+    "document_busy": {
+        "kk": "{number} құжаты дәл қазір шығарылып жатыр: біраздан соң қайталаңыз",
+        "ru": "Документ {number} сейчас оформляется: повторите через минуту",
+        "en": "Document {number} is being issued right now: try again in a minute",
+    },
+    "document_superseded": {
+        "kk": "{number} құжаты ауыстырылған, оның орнына — № {successor}",
+        "ru": "Документ {number} заменён документом № {successor}",
+        "en": "Document {number} has been superseded by № {successor}",
+    },
+    "document_void": {
+        "kk": "{number} нөмірі жарамсыз деп белгіленген: {reason}",
+        "ru": "Номер {number} аннулирован: {reason}",
+        "en": "Number {number} is void: {reason}",
+    },
+    "supersede_reason_required": {
+        "kk": "Құжатты не себепті ауыстыратыныңызды жазыңыз",
+        "ru": "Укажите причину замены документа",
+        "en": "Give the reason for superseding the document",
+    },
+    "document_other_subject": {
+        "kk": "Бұл деректер {number} құжатының нысанына сәйкес келмейді: ауыстыратын құжат сол нысан туралы болуы керек",
+        "ru": "Эти данные относятся к другому предмету, чем документ {number}: заменяющий документ должен быть о том же",
+        "en": "This input is about something other than document {number}: a replacement must be about the same",
+    },
 }

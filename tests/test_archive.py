@@ -20,7 +20,7 @@ from docservice.batch import jobs
 from docservice.documents import issuing
 from docservice.errors import Forbidden, Invalid
 from docservice.models import BatchItem, BatchJob, IssuedDocument, Journal, db
-from docservice.models.archive import CANCELLED, DONE, FAILED, ISSUED, PENDING
+from docservice.models.archive import CANCELLED, DONE, FAILED, FILED, ISSUED, PENDING, RENDERED
 from docservice.models.journal import OPEN
 
 PERIOD = "2026-2027/1"
@@ -166,37 +166,61 @@ def test_a_cancelled_job_run_again_finishes_the_rest_under_its_numbers(app):
     assert len(documents) == len(planned)
     assert sorted(d.seq for d in documents) == sorted(planned.values())
     assert all(d.lang == "kk" and d.doc_type == "summary_vedomost" for d in documents)
-    # Finished: starting it again returns it; --again plans a new one with new numbers.
+    # Finished: starting it again returns it; --again plans a new job, which files the same
+    # originals from the register — no subject gets a second number.
     assert jobs.start(None, PERIOD, "kk", types=["summary_vedomost"]).id == job_id
     fresh = jobs.start(None, PERIOD, "kk", types=["summary_vedomost"], again=True)
-    assert fresh.id != job_id
-    assert min(i.seq for i in fresh.items) > max(planned.values())
+    assert fresh.id != job_id and all(i.seq is None for i in fresh.items)
+    assert {i.document_id for i in fresh.items} == {d.id for d in documents}
+    fresh = jobs.run(fresh.id, workers=1)
+    assert {i.status for i in fresh.items} == {FILED}
+    assert db.session.scalar(select(func.count(IssuedDocument.id))) == len(planned)
 
 
 @pytest.mark.demo
 def test_one_failing_document_is_reported_and_the_others_are_issued(app, monkeypatch):
-    summary = issuing.registry().get("summary_vedomost")
-    real = type(summary).build_context
+    real = issuing.render
 
-    def broken_for_one_group(self, data, lang):
-        if data["group"].code == "ОМ-24-01к":
+    def broken_for_one_group(doc_type, context, lang, fmt):
+        if context.get("group") == "ОМ-24-01к":
             raise RuntimeError("the template met something it cannot lay out")
-        return real(self, data, lang)
+        return real(doc_type, context, lang, fmt)
 
-    monkeypatch.setattr(type(summary), "build_context", broken_for_one_group)
+    monkeypatch.setattr(issuing, "render", broken_for_one_group)
     job = jobs.start(None, PERIOD, "ru", types=["summary_vedomost"])
     job = jobs.run(job.id, workers=1)
     assert job.status == DONE
     items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id)).all()
     failed = [i for i in items if i.status == FAILED]
     assert [i.label for i in failed] == ["ОМ-24-01к"]
-    assert "cannot lay out" in failed[0].error and failed[0].document_id is None
+    assert "cannot lay out" in failed[0].error
+    # Its number was taken when the job was planned: it stays in the register as void, with
+    # the reason, so the gap in the file's sequence is explained.
+    void = failed[0].document
+    assert void.state == "void" and "cannot lay out" in void.void_reason and void.seq == failed[0].seq
     assert all(i.status == ISSUED for i in items if i is not failed[0])
     with (Path(job.output) / "not-printed.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert any(r[1] == "ОМ-24-01к" and "cannot lay out" in r[2] for r in rows)
     manifest = json.loads((Path(job.output) / "manifest.json").read_text(encoding="utf-8"))
     assert "ОМ-24-01к" not in {d["label"] for d in manifest["documents"]}
+
+
+@pytest.mark.demo
+def test_a_document_whose_data_cannot_be_read_is_not_printed_and_numbers_nothing(app, monkeypatch):
+    summary = issuing.registry().get("summary_vedomost")
+    real = type(summary).build_context
+
+    def broken_for_one_group(self, data, lang):
+        if data["group"].code == "ОМ-24-01к":
+            raise RuntimeError("the store holds something the type cannot read")
+        return real(self, data, lang)
+
+    monkeypatch.setattr(type(summary), "build_context", broken_for_one_group)
+    job = jobs.start(None, PERIOD, "ru", types=["summary_vedomost"])
+    assert "ОМ-24-01к" not in {i.label for i in job.items}
+    assert any(r["label"] == "ОМ-24-01к" and "cannot read" in r["reason"] for r in job.report["not_printed"])
+    assert db.session.scalar(select(func.count(IssuedDocument.id))) == len(job.items)
 
 
 @pytest.mark.demo

@@ -110,13 +110,13 @@ def test_the_scope_names_students_and_columns(sample):
 def test_a_teacher_not_of_the_journal_may_not_issue(closed):
     for login in ("t.anat1", "head.anat", "dean.gm", "or.head"):
         with pytest.raises(Forbidden):
-            issuing.issue(user(login), "explanatory_note", NOTE, "ru", "pdf")
+            issuing.issue(user(login), "explanatory_note", NOTE, "ru", "pdf").document
     assert issued_count() == 0 and requests() == []
 
 
 def test_a_note_is_written_by_the_teacher_themselves(closed):
     with pytest.raises(InputInvalid) as info:  # the named teacher must be one of the journal's
-        issuing.issue(user("t.anat2"), "explanatory_note", dict(NOTE, teacher="t.phys1"), "ru", "pdf")
+        issuing.issue(user("t.anat2"), "explanatory_note", dict(NOTE, teacher="t.phys1"), "ru", "pdf").document
     assert "t.phys1" in info.value.errors["teacher"][0]
     assert issued_count() == 0 and requests() == []
 
@@ -124,22 +124,22 @@ def test_a_note_is_written_by_the_teacher_themselves(closed):
 def test_an_open_journal_is_refused_and_nothing_is_registered(sample):
     assert journal("J0001").state == "open"
     with pytest.raises(Invalid) as info:
-        issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "kk", "pdf")
+        issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "kk", "pdf").document
     assert info.value.code == "journal_open" and "ашық" in info.value.message("kk")
     with pytest.raises(Invalid):  # the system itself (the CLI operator) is refused as well
-        issuing.issue(None, "explanatory_note", NOTE, "ru", "docx")
+        issuing.issue(None, "explanatory_note", NOTE, "ru", "docx").document
     assert issued_count() == 0 and requests() == []
     # the preview still works on an open journal
     assert issuing.preview(user("t.anat2"), "explanatory_note", NOTE, "ru", "pdf")[:4] == b"%PDF"
     # and the next issued document takes the first number: the refused ones left no gap
     close_journal(user("t.anat2"), journal("J0001"))
-    doc = issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "ru", "pdf")
+    doc = issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "ru", "pdf").document
     assert doc.number.endswith("/0001")
 
 
 def test_issuing_on_a_closed_journal_files_the_request(closed, clock):
     data = dict(NOTE, students=["24010001"], columns=["RK1"])
-    doc = issuing.issue(user("t.anat2"), "explanatory_note", data, "ru", "pdf")
+    doc = issuing.issue(user("t.anat2"), "explanatory_note", data, "ru", "pdf").document
     text = read(issuing.content_of(doc), "pdf")
     assert doc.number in text and "ПРОЕКТ" not in text
     [req] = requests()
@@ -152,14 +152,14 @@ def test_issuing_on_a_closed_journal_files_the_request(closed, clock):
     assert req.status == "visaed"
     # one unfinished request per journal: a second note is refused before it is numbered
     with pytest.raises(Invalid) as info:
-        issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "kk", "docx")
+        issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "kk", "docx").document
     assert info.value.code == "reopen_pending_exists"
     assert issued_count() == 1 and len(requests()) == 1
 
 
 def test_without_grade_change_files_that_kind(closed):
     data = dict(NOTE, with_grade_change=False, lesson_types="зертханалық сабақтар")
-    doc = issuing.issue(user("t.anat2"), "explanatory_note", data, "kk", "docx")
+    doc = issuing.issue(user("t.anat2"), "explanatory_note", data, "kk", "docx").document
     text = read(issuing.content_of(doc), "docx")
     assert MODE["kk"][1] in text and "зертханалық сабақтар" in text and doc.number in text
     [req] = requests()
@@ -174,7 +174,7 @@ def test_a_journal_past_its_deadline_locks_and_takes_the_note(sample, clock):
     clock.set(datetime.combine(j.deadline, time(12, 0)))
     clock.advance(days=1)
     assert j.state == "open"
-    issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "ru", "docx")
+    issuing.issue(user("t.anat2"), "explanatory_note", NOTE, "ru", "docx").document
     assert journal("J0001").state == LOCKED
     [req] = requests()
     assert req.reason == REASON and req.kind == "with_change"
@@ -192,7 +192,7 @@ def test_a_journal_past_its_deadline_locks_and_takes_the_note(sample, clock):
 def test_bad_input_is_refused_per_field(closed, change, field, words):
     for lang in ("ru", "kk"):
         with pytest.raises(InputInvalid) as info:
-            issuing.issue(user("t.anat2"), "explanatory_note", dict(NOTE, **change), lang, "pdf")
+            issuing.issue(user("t.anat2"), "explanatory_note", dict(NOTE, **change), lang, "pdf").document
         assert words[lang] in " ".join(info.value.errors[field]), info.value.errors
     assert issued_count() == 0 and requests() == []
 
@@ -200,7 +200,7 @@ def test_bad_input_is_refused_per_field(closed, change, field, words):
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_hostile_reason_comes_out_literally(closed, fmt, lang):
-    doc = issuing.issue(user("t.anat2"), "explanatory_note", dict(NOTE, reason=HOSTILE), lang, fmt)
+    doc = issuing.issue(user("t.anat2"), "explanatory_note", dict(NOTE, reason=HOSTILE), lang, fmt).document
     text = read(issuing.content_of(doc), fmt)
     assert "{{ 7*7 }}" in text and "{% for x in y %}" in text and "</w:t>" in text
     assert '<img src="file:///etc/passwd">' in text and "49" not in text
@@ -218,7 +218,7 @@ def test_the_example_works_on_the_demo_data(app, clock):
     text = read(issuing.preview(None, "explanatory_note", example, "kk", "pdf"), "pdf")
     assert j.school.name("kk") in text and short_name(j.school.dean.full_name) in text
     teacher = j.staff[-1].user
-    doc = issuing.issue(teacher, "explanatory_note", example, "ru", "pdf")
+    doc = issuing.issue(teacher, "explanatory_note", example, "ru", "pdf").document
     assert teacher.full_name in read(issuing.content_of(doc), "pdf")
     [req] = requests()
     assert req.teacher_id == teacher.id and req.reason == example["reason"]
@@ -230,9 +230,9 @@ def test_issued_by_the_system_the_note_still_needs_a_closed_journal_and_files_it
     from docservice.errors import Invalid
 
     with pytest.raises(Invalid) as info:
-        issuing.issue(None, "explanatory_note", NOTE, "ru", "pdf")
+        issuing.issue(None, "explanatory_note", NOTE, "ru", "pdf").document
     assert info.value.code == "journal_open" and issued_count() == 0 and requests() == []
     clock.set(clock.now().replace(day=20))  # J0001 is past its deadline now
-    note = issuing.issue(None, "explanatory_note", NOTE, "ru", "pdf")
+    note = issuing.issue(None, "explanatory_note", NOTE, "ru", "pdf").document
     (request,) = requests()
     assert request.document_number == note.number and request.reason == REASON

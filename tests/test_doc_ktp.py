@@ -126,7 +126,7 @@ def test_docx_header_row_repeats_on_every_page(sample):
 
 
 def test_issue_registers_and_numbers_the_plan(sample):
-    doc = issuing.issue(user("head.anat"), "ktp", FROM_JOURNAL, "kk", "pdf")
+    doc = issuing.issue(user("head.anat"), "ktp", FROM_JOURNAL, "kk", "pdf").document
     text = pdf_text(issuing.content_of(doc))
     assert doc.number in text and "ЖОБА" not in text
     assert doc.issued_by.login == "head.anat" and issued_count() == 1
@@ -144,10 +144,10 @@ def test_issue_registers_and_numbers_the_plan(sample):
 def test_who_may_issue(sample, login, allowed):
     data = typed(typed_rows(3))
     if allowed:
-        assert issuing.issue(user(login), "ktp", data, "ru", "docx").number
+        assert issuing.issue(user(login), "ktp", data, "ru", "docx").document.number
     else:
         with pytest.raises(Forbidden):
-            issuing.issue(user(login), "ktp", data, "ru", "docx")
+            issuing.issue(user(login), "ktp", data, "ru", "docx").document
         assert issued_count() == 0
 
 
@@ -155,8 +155,8 @@ def test_the_journals_department_decides_who_may_issue(sample):
     # J0002 is taught by the physiology department (block of an integrated discipline)
     data = {"journal": "J0002", "protocol_no": "2", "protocol_date": "2026-08-29"}
     with pytest.raises(Forbidden):
-        issuing.issue(user("t.anat1"), "ktp", data, "ru", "pdf")
-    assert issuing.issue(user("t.phys1"), "ktp", data, "ru", "pdf").number
+        issuing.issue(user("t.anat1"), "ktp", data, "ru", "pdf").document
+    assert issuing.issue(user("t.phys1"), "ktp", data, "ru", "pdf").document.number
 
 
 def test_without_a_journal_everything_is_asked_for_in_the_users_language(sample):
@@ -178,7 +178,7 @@ def test_without_a_journal_everything_is_asked_for_in_the_users_language(sample)
 def test_bad_heading_is_refused(sample, change, field, words):
     for lang in ("kk", "ru"):
         with pytest.raises(InputInvalid) as info:
-            issuing.issue(user("head.anat"), "ktp", typed(typed_rows(2), **change), lang, "pdf")
+            issuing.issue(user("head.anat"), "ktp", typed(typed_rows(2), **change), lang, "pdf").document
         assert words[lang] in " ".join(info.value.errors[field])
     assert issued_count() == 0
 
@@ -189,13 +189,13 @@ def test_bad_rows_are_refused_row_by_row(sample):
     rows[2]["date"] = "2026-13-01"
     del rows[0]["topic"]
     with pytest.raises(InputInvalid) as info:
-        issuing.issue(user("head.anat"), "ktp", typed(rows), "ru", "pdf")
+        issuing.issue(user("head.anat"), "ktp", typed(rows), "ru", "pdf").document
     errors = info.value.errors["rows"]
     assert errors[0]["topic"] == ["Обязательное поле"]
     assert "> 0" in errors[1]["hours"][0] and "недопустимое значение" in errors[1]["hours"][0]
     assert errors[2]["date"] == ["Неверная дата (ГГГГ-ММ-ДД)"]
     with pytest.raises(InputInvalid) as info:
-        issuing.issue(user("head.anat"), "ktp", typed(typed_rows(201)), "kk", "pdf")
+        issuing.issue(user("head.anat"), "ktp", typed(typed_rows(201)), "kk", "pdf").document
     assert "1–200" in info.value.errors["rows"][0] and "мәні жарамсыз" in info.value.errors["rows"][0]
     assert issued_count() == 0
 
@@ -231,4 +231,4 @@ def test_the_example_works_on_the_demo_data(app):
     assert all(lesson.topic_ru in text for lesson in j.lessons)
     head = j.department.head
     assert short_name(head.full_name) in text
-    assert issuing.issue(head, "ktp", example, "kk", "docx").number
+    assert issuing.issue(head, "ktp", example, "kk", "docx").document.number

@@ -194,7 +194,7 @@ def test_landscape_page_with_the_page_label(world):
 
 
 def test_issue_registers_a_number(world):
-    doc = issuing.issue(user("or.head"), "summary_vedomost", INPUT, "ru", "pdf")
+    doc = issuing.issue(user("or.head"), "summary_vedomost", INPUT, "ru", "pdf").document
     assert doc.number.startswith("02-10/")
     text = pdf_text(issuing.content_of(doc))
     assert doc.number in text and "ПРОЕКТ" not in text
@@ -206,10 +206,10 @@ def test_issue_registers_a_number(world):
 ])
 def test_who_may_issue(world, login, allowed):
     if allowed:
-        assert issuing.issue(user(login), "summary_vedomost", INPUT, "kk", "docx").number
+        assert issuing.issue(user(login), "summary_vedomost", INPUT, "kk", "docx").document.number
     else:
         with pytest.raises(Forbidden):
-            issuing.issue(user(login), "summary_vedomost", INPUT, "kk", "docx")
+            issuing.issue(user(login), "summary_vedomost", INPUT, "kk", "docx").document
 
 
 def test_bad_input_is_refused_per_field(sample):

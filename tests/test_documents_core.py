@@ -45,7 +45,7 @@ def test_preview_in_both_formats_and_languages(sample, lang, words):
 
 
 def test_issue_registers_keeps_and_verifies(sample):
-    doc = issuing.issue(user("head.anat"), "login_request", INPUT, "ru", "pdf")
+    doc = issuing.issue(user("head.anat"), "login_request", INPUT, "ru", "pdf").document
     assert doc.number == "01-15/2026/0001" and doc.issued_by.login == "head.anat"
     content = issuing.content_of(issuing.find(doc.number))
     assert hashlib.sha256(content).hexdigest() == doc.sha256
@@ -53,9 +53,15 @@ def test_issue_registers_keeps_and_verifies(sample):
     assert doc.number in text and "ПРОЕКТ" not in text and "/verify/01-15/2026/0001" in text
     assert issuing.original_for(content).number == doc.number
     assert issuing.original_for(content[:-10] + b"tampered!!") is None
-    second = issuing.issue(user("head.anat"), "login_request", INPUT, "kk", "docx")
-    assert second.number == "01-15/2026/0002"
-    assert "01-15/2026/0002" in docx_text(issuing.content_of(second))
+    # The same person and department again, in the other language and format: the same
+    # document, as a rendition under the same number — not a second number.
+    again = issuing.issue(user("head.anat"), "login_request", INPUT, "kk", "docx")
+    assert again.already and again.document.number == "01-15/2026/0001"
+    assert (again.rendition.lang, again.rendition.fmt, again.rendition.original) == ("kk", "docx", False)
+    assert "01-15/2026/0001" in docx_text(issuing.content_of(again.document, again.rendition))
+    assert issuing.original_for(issuing.content_of(again.document, again.rendition)).number == doc.number
+    other = issuing.issue(user("head.anat"), "login_request", dict(INPUT, full_name="Нұрланов Ерлан"), "kk", "docx")
+    assert not other.already and other.document.number == "01-15/2026/0002"
 
 
 def test_bad_input_is_refused_per_field_in_the_users_language(sample):
@@ -64,7 +70,7 @@ def test_bad_input_is_refused_per_field_in_the_users_language(sample):
     for lang, required, email, unknown in (("ru", "Обязательное поле", "почты", "NOPE"),
                                            ("kk", "Міндетті өріс", "пошта", "NOPE")):
         with pytest.raises(InputInvalid) as info:
-            issuing.issue(user("head.anat"), "login_request", bad, lang, "pdf")
+            issuing.issue(user("head.anat"), "login_request", bad, lang, "pdf").document
         errors = info.value.errors
         assert errors["full_name"] == [required]
         assert email in errors["email"][0] and unknown in errors["department"][0]
@@ -73,9 +79,9 @@ def test_bad_input_is_refused_per_field_in_the_users_language(sample):
 
 def test_only_the_departments_head_may_issue(sample):
     with pytest.raises(Forbidden):
-        issuing.issue(user("t.anat2"), "login_request", INPUT, "ru", "pdf")
+        issuing.issue(user("t.anat2"), "login_request", INPUT, "ru", "pdf").document
     with pytest.raises(Forbidden):
-        issuing.issue(user("head.phys"), "login_request", INPUT, "ru", "pdf")
+        issuing.issue(user("head.phys"), "login_request", INPUT, "ru", "pdf").document
     assert issued_count() == 0
 
 

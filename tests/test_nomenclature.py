@@ -38,7 +38,7 @@ def test_a_kind_goes_to_its_own_file_and_the_rest_to_the_types_file(app):
 @pytest.mark.demo
 def test_an_issued_document_is_numbered_in_its_nomenclature_file(app):
     nomenclature.replace_all(None, {"files": [FILE]})
-    document = issuing.issue(None, "summary_vedomost", {"group": "ОМ-24-01к", "period": "2026-2027/1"}, "ru", "pdf")
+    document = issuing.issue(None, "summary_vedomost", {"group": "ОМ-24-01к", "period": "2026-2027/1"}, "ru", "pdf").document
     assert document.number.startswith("77-01/") and document.nomenclature == "77-01"
 
 

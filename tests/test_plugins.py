@@ -57,7 +57,7 @@ def test_a_third_party_type_is_found_through_its_entry_point(app, sample, thirdp
         doc_type.docx_template("kk").save(str(tmp_path / "templates_kk" / "study_certificate.docx"))
         type(doc_type).template_dirs = (tmp_path,)
         try:
-            issued = issuing.issue(None, "study_certificate", data, "kk", "docx")
+            issued = issuing.issue(None, "study_certificate", data, "kk", "docx").document
         finally:
             type(doc_type).template_dirs = (THIRDPARTY / "docservice_certificate",)
         assert "Оқу туралы анықтама" in docx_text(issuing.content_of(issued))  # doc.title, as typed

@@ -5,7 +5,7 @@ import re
 from html import unescape
 
 import pytest
-from docs_reading import pdf_text
+from docs_reading import docx_text, pdf_text
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from web_client import csrf, signed_in
@@ -130,13 +130,18 @@ def test_issue_registers_and_the_result_page_gives_number_digest_and_file(app, s
     shown = text_of(result)
     assert "01-15/2026/0001" in shown and document.sha256 in shown and "Заявка на логин и пароль" in shown
     assert "Выдан и зарегистрирован под номером 01-15/2026/0001" in shown
-    link = re.search(r'href="([^"]+/file)"', result.get_data(as_text=True)).group(1)
+    link = re.search(r'href="([^"]+/file[^"]*)"', result.get_data(as_text=True)).group(1)
     content = head.get(link)
     assert content.status_code == 200 and "01-15/2026/0001" in pdf_text(content.data)
-    # DOCX too, in Kazakh.
+    # The same request again, as DOCX in Kazakh: "already issued", the same number, and the
+    # DOCX is its rendition from the data frozen at issue — no second number.
     r = post(head, "/documents/login_request/issue", {**LOGIN_REQUEST, "_lang": "kk", "_format": "docx"})
-    assert r.headers["Location"].endswith("/documents/issued/01-15/2026/0002")
-    assert "DOCX" in text_of(head.get(r.headers["Location"]))
+    assert r.headers["Location"].endswith("/documents/issued/01-15/2026/0001")
+    shown = text_of(head.get(r.headers["Location"]))
+    assert "Уже выдан под № 01-15/2026/0001" in shown and "DOCX" in shown and "Действителен" in shown
+    docx = head.get("/api/v1/documents/01-15/2026/0001/file?lang=kk&format=docx")
+    assert docx.status_code == 200 and "01-15/2026/0001" in docx_text(docx.data)
+    assert db.session.scalar(select(func.count(IssuedDocument.id))) == 1
 
 
 @pytest.mark.parametrize("lang, required, email", [

@@ -46,13 +46,42 @@ def describe(doc_type, api) -> dict:
             "languages": list(doc_type.languages), "formats": list(doc_type.formats), "input_schema": schema}
 
 
-def document_json(document) -> dict:
-    return {"number": document.number, "type": document.doc_type, "title": document.title,
+def document_json(document, rendition=None, already: bool | None = None) -> dict:
+    """A register entry: its state, every file under its number, what superseded it."""
+    body = {"number": document.number, "type": document.doc_type, "title": document.title,
+            "state": document.state, "subject": document.subject,
             "lang": document.lang, "format": document.fmt, "sha256": document.sha256, "size": document.size,
             "issued_at": document.issued_at.isoformat(), "issued_by": document.issued_by.login
             if document.issued_by else None,
             "file_url": url_for("documents.file", number=document.number),
-            "verify_url": url_for("documents.verify_page", number=document.number)}
+            "verify_url": url_for("documents.verify_page", number=document.number),
+            "renditions": [rendition_json(r) for r in document.renditions if r.sha256]}
+    body.update(public_state(document))
+    if rendition is not None:
+        body["file"] = rendition_json(rendition)
+    if already is not None:
+        body["already_issued"] = already
+    return body
+
+
+def public_state(document) -> dict:
+    """What anyone who holds the number may know of its state: superseded by which number, when
+    and why; void and why."""
+    if document.state == "superseded":
+        successor = document.successor
+        return {"superseded": {"by": successor.number if successor else None,
+                               "at": document.superseded_at.isoformat() if document.superseded_at else None,
+                               "reason": document.supersede_reason}}
+    if document.state == "void":
+        return {"void_reason": document.void_reason}
+    return {}
+
+
+def rendition_json(rendition) -> dict:
+    return {"lang": rendition.lang, "format": rendition.fmt, "original": rendition.original,
+            "sha256": rendition.sha256, "size": rendition.size, "signed": rendition.signed,
+            "file_url": url_for("documents.file", number=rendition.document.number, lang=rendition.lang,
+                                format=rendition.fmt)}
 
 
 def file_response(content: bytes, fmt: str, filename: str) -> Response:
@@ -78,28 +107,70 @@ def make_blueprint(api, registry) -> Blueprint:
         return jsonify(document_json(issuing.find_visible(actor(), number)))
 
     @blp.route("/documents/<path:number>/file", endpoint="file")
-    @blp.doc(summary="The issued file, byte for byte as issued", responses=FILE_RESPONSE | ERRORS)
+    @blp.doc(summary="A file under the number, byte for byte as registered: the original, or its "
+                     "rendition in ?lang= and ?format=", responses=FILE_RESPONSE | ERRORS)
     @signed_in
     def document_file(number):
         document = issuing.find_visible(actor(), number)
-        return file_response(issuing.content_of(document), document.fmt,
-                             f"{document.number.replace('/', '-')}.{document.fmt}")
+        rendition = _rendition(document)
+        return file_response(issuing.content_of(document, rendition), rendition.fmt,
+                             f"{document.number.replace('/', '-')}-{rendition.lang}.{rendition.fmt}")
+
+    @blp.route("/documents/<path:number>/supersede", methods=["POST"], endpoint="supersede")
+    @blp.doc(summary="Supersede a valid document with a new original of the same subject (a new number); "
+                     "JSON {reason, lang?, format?, input?}; the registrar's office and those who may issue the type",
+             responses={"201": {"description": "The new register entry"}} | ERRORS, security=[{"bearer": []}])
+    @signed_in
+    def supersede(number):
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        reason = body.get("reason") if isinstance(body.get("reason"), str) else ""
+        data = body.get("input") if isinstance(body.get("input"), dict) else None
+        lang = body.get("lang") if isinstance(body.get("lang"), str) else None
+        fmt = body.get("format") if isinstance(body.get("format"), str) else None
+        issued = issuing.supersede(actor(), number, reason, lang, fmt, data)
+        return jsonify(document_json(issued.document, issued.rendition, already=False)), 201
 
     @blp.route("/verify", methods=["POST"])
-    @blp.doc(summary="Is this file an issued original? Send the file as the request body",
+    @blp.doc(summary="Is this file issued under a number? Send the file as the request body",
              requestBody={"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
     def verify():
-        document = issuing.original_for(_uploaded_bytes())
-        return jsonify({"original": document is not None, **({"document": document_json(document)} if document else {})})
+        rendition = issuing.rendition_for(_uploaded_bytes())
+        if rendition is None:
+            return jsonify({"original": False})
+        return jsonify({"original": True, "state": rendition.document.state,
+                        "document": public_json(rendition.document), "file": {
+                            "lang": rendition.lang, "format": rendition.fmt, "original": rendition.original}})
 
     @blp.route("/verify/<path:number>", endpoint="verify_page")
-    @blp.doc(summary="The register entry behind a verify QR code (public: number, type, date, SHA-256)")
+    @blp.doc(summary="The register entry behind a verify QR code (public: number, type, date, state, the files' SHA-256)")
     def verify_number(number):
-        document = issuing.find(number)
-        return jsonify({"number": document.number, "title": document.title, "issued_at": document.issued_at.isoformat(),
-                        "sha256": document.sha256, "format": document.fmt})
+        return jsonify(public_json(issuing.find(number)))
 
     return blp
+
+
+def public_json(document) -> dict:
+    return {"number": document.number, "title": document.title, "state": document.state,
+            "issued_at": document.issued_at.isoformat(), "sha256": document.sha256, "format": document.fmt,
+            "renditions": [{"lang": r.lang, "format": r.fmt, "sha256": r.sha256, "original": r.original}
+                           for r in document.renditions if r.sha256], **public_state(document)}
+
+
+def _rendition(document):
+    """The rendition ?lang= and ?format= ask for (default: the original)."""
+    from ..errors import NotFound
+
+    lang, fmt = request.args.get("lang"), request.args.get("format")
+    if not lang and not fmt:
+        rendition = issuing.original_rendition(document)
+        if rendition is None:
+            issuing.content_of(document)  # raises what the state says
+        return rendition
+    for rendition in document.renditions:
+        if rendition.sha256 and rendition.lang == (lang or document.lang) and rendition.fmt == (fmt or document.fmt):
+            return rendition
+    raise NotFound("not_found", what="document", key=f"{document.number} ({lang or document.lang}, {fmt or document.fmt})")
 
 
 def _uploaded_bytes() -> bytes:
@@ -125,13 +196,16 @@ def _type_routes(blp, api, doc_type) -> None:
 
     @blp.route(f"/documents/{doc_type.id}/issue", methods=["POST"], endpoint=f"issue_{doc_type.id}")
     @blp.doc(summary=f"Issue: {doc_type.title('ru')} (numbered, registered, kept)", parameters=QUERY,
-             requestBody=body, responses={"201": {"description": "The register entry"}} | ERRORS,
+             requestBody=body, responses={"201": {"description": "The register entry"},
+                                           "200": {"description": "Already issued: the subject's original"}} | ERRORS,
              security=[{"bearer": []}])
     @signed_in
     def issue(type_id=doc_type.id):
+        """201 with the new entry; 200 with ``already_issued`` when the subject has its original
+        (the file in this language and format is then its rendition, under the same number)."""
         lang, fmt = _lang_format()
-        document = issuing.issue(actor(), type_id, request.get_json(silent=True) or {}, lang, fmt)
-        return jsonify(document_json(document)), 201
+        issued = issuing.issue(actor(), type_id, request.get_json(silent=True) or {}, lang, fmt)
+        return jsonify(document_json(issued.document, issued.rendition, issued.already)), 200 if issued.already else 201
 
 
 def _lang_format() -> tuple[str, str]:

@@ -32,7 +32,7 @@ from ..documents.context import short_date, university
 from ..documents.issuing import content_of, registry
 from ..documents.storage import storage
 from ..models import BatchItem, School, db
-from ..models.archive import ISSUED
+from ..models.archive import DONE_ITEMS
 from ..nomenclature import Filing
 from .items import draft_key
 
@@ -58,7 +58,7 @@ def assemble(job, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     lang, w = job.lang, WORDS[job.lang]
     files = Filing(registry())
-    items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id, BatchItem.status == ISSUED)
+    items = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id, BatchItem.status.in_(DONE_ITEMS))
                                .order_by(BatchItem.file_index, BatchItem.position)).all()
     written: list[Path] = []
     drafts = job.params.get("drafts")
@@ -75,7 +75,7 @@ def assemble(job, folder: Path) -> Path:
                                      number if len(volumes) > 1 else None))
     written.append(_csv(folder / "not-printed.csv", w["csv_not_printed"],
                         [[r["title"], r["label"], r["reason"]] for r in job.report.get("not_printed", [])]))
-    failed = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id, BatchItem.status != ISSUED)
+    failed = db.session.scalars(select(BatchItem).where(BatchItem.job_id == job.id, BatchItem.status.not_in(DONE_ITEMS))
                                 .order_by(BatchItem.position)).all()
     if failed:  # issued under no number: listed with the documents not printed
         with (folder / "not-printed.csv").open("a", encoding="utf-8-sig", newline="") as out:
@@ -100,7 +100,7 @@ def _copy_document(item, folder: Path) -> Path:
     document = item.document
     path = folder / "documents" / item.file_index / f"{document.number.replace('/', '-')}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content_of(document))
+    path.write_bytes(content_of(document, item.rendition))
     return path
 
 
@@ -191,7 +191,7 @@ def _manifest(job, folder: Path, items, written: list[Path]) -> tuple[str, str]:
         "drafts": job.params.get("drafts"),
         "documents": [{"number": i.document.number if i.document else None, "type": i.doc_type, "kind": i.kind,
                        "label": i.label, "file": i.file_index, "pages": i.pages,
-                       "sha256": i.document.sha256 if i.document else None} for i in items],
+                       "sha256": i.rendition.sha256 if i.rendition else None} for i in items],
         "files": entries,
         "not_printed": len(job.report.get("not_printed", [])),
         "open_journals": len(job.report.get("open_journals", [])),

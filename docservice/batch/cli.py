@@ -50,7 +50,7 @@ def print_command(period, school, types, out, lang, workers, again, drafts, as_l
         seen = {"n": 0}
 
         def on_progress(p):
-            done = p["issued"] + p["failed"]
+            done = p["done"]
             bar.update(done - seen["n"])
             seen["n"] = done
 
@@ -121,9 +121,11 @@ SAY = {
     "done_before": {"kk": "Бұл кезең бұрын басылған: {output} (жаңадан: --again)",
                     "ru": "Этот период уже напечатан: {output} (заново: --again)"},
     "issuing": {"kk": "Құжаттар", "ru": "Документы"},
-    "summary": {"kk": "Шығарылды: {issued}, қате: {failed}, күтуде: {pending}; басылмады: {not_printed}, "
+    "summary": {"kk": "Жаңадан шығарылды: {issued}, тізілімнен алынды: {filed}, жоба ретінде дайындалды: "
+                      "{rendered}, қате: {failed}, күтуде: {pending}; басылмады: {not_printed}, "
                       "ашық журналдар: {open_journals}",
-                "ru": "Выпущено: {issued}, с ошибкой: {failed}, ожидают: {pending}; не напечатано: {not_printed}, "
+                "ru": "Выпущено впервые: {issued}, взято из реестра: {filed}, подготовлено черновиков: {rendered}, "
+                      "с ошибкой: {failed}, ожидают: {pending}; не напечатано: {not_printed}, "
                       "открытых журналов: {open_journals}"},
     "folder": {"kk": "Бума: {output}\nZIP: {zip} (SHA-256 {sha})", "ru": "Папка: {output}\nZIP: {zip} (SHA-256 {sha})"},
     "resume": {"kk": "Тапсырма аяқталмады: қалғанын шығару үшін осы команданы қайта іске қосыңыз",

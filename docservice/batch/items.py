@@ -9,8 +9,7 @@ from ..documents.storage import storage
 from ..documents.validation import InputInvalid
 from ..errors import DomainError
 from ..models import BatchItem, BatchJob, db
-from ..models.archive import CANCELLED, CANCELLING, FAILED, ISSUED, PENDING
-from ..plugins import plugin_manager
+from ..models.archive import CANCELLED, CANCELLING, FAILED, FILED, ISSUED, PENDING, RENDERED
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +20,11 @@ def issue_items(item_ids) -> None:
 
 
 def issue_item(item_id: int) -> str | None:
-    """Issue a pending item under its planned number; the document, its file and the item's
-    new state are committed together. A refusal or a failure marks only this item failed,
-    with the reason in the job's language. Returns the item's state (None: not found)."""
+    """Do a pending item: render a draft; or put the subject's original into the files — the
+    one this job reserved (rendered now from its frozen data: *issued*) or one the register
+    had (as it is: *filed*), as a PDF in the job's language unless the original is a PDF. A
+    refusal or a failure marks only this item failed, with the reason in the job's language.
+    Returns the item's state (None: not found)."""
     try:
         item = db.session.get(BatchItem, item_id)
         if item is None:
@@ -32,21 +33,21 @@ def issue_item(item_id: int) -> str | None:
         if item.status != PENDING or job.status in (CANCELLING, CANCELLED):
             return item.status
         lang, drafts = job.lang, job.params.get("drafts")
-        document = None
         try:
-            doc_type = issuing.checked_type(item.doc_type, lang, drafts or "pdf", job.created_by)
-            clean = issuing.validate(doc_type.schema, item.input, lang)
             if drafts:
-                context = issuing.build_context(doc_type, clean, lang, None, job.issued_at)
-                content = issuing.render(doc_type, context, lang, drafts)
+                doc_type = issuing.checked_type(item.doc_type, lang, drafts, job.created_by)
+                clean = issuing.validate(doc_type.schema, item.input, lang)
+                content = issuing.render(doc_type, issuing.build_context(doc_type, clean, lang, None, job.issued_at),
+                                         lang, drafts)
                 storage().put(draft_key(item, drafts), content)
-                item.pages = page_count(content) if drafts == "pdf" else None
+                item.pages, item.status = (page_count(content) if drafts == "pdf" else None), RENDERED
             else:
-                doc_type.check_issue(clean)
-                document, content = issuing.register(doc_type, clean, item.input, lang, "pdf", item.nomenclature,
-                                                     item.seq, job.issued_at, job.created_by)
-                item.document, item.pages = document, page_count(content)
-            item.status = ISSUED
+                ours = item.seq is not None
+                rendition = archive_rendition(job.created_by, item.document, lang, owner=ours)
+                item = db.session.get(BatchItem, item_id)
+                item.rendition_id = rendition.id
+                item.pages = page_count(storage().get(rendition.storage_key))
+                item.status = ISSUED if ours else FILED
             db.session.commit()
         except Exception as exc:  # noqa: BLE001 — one failing document does not stop the others
             db.session.rollback()
@@ -57,11 +58,17 @@ def issue_item(item_id: int) -> str | None:
             item.status, item.error = FAILED, reason
             db.session.commit()
             return FAILED
-        if document is not None:
-            plugin_manager().hook.docservice_document_issued(document=document)
-        return ISSUED
+        return item.status
     finally:
         db.session.close()  # a worker issues thousands: keep its session small
+
+
+def archive_rendition(actor, document, lang: str, owner: bool):
+    """The PDF that goes into the archive: the original when it is a PDF, byte for byte as
+    issued; otherwise its PDF rendition in the job's language (made from the frozen data)."""
+    if document.fmt == "pdf":
+        return issuing.rendition_of(actor, document, document.lang, "pdf", owner=owner)
+    return issuing.rendition_of(actor, document, lang, "pdf")
 
 
 def draft_key(item: BatchItem, fmt: str) -> str:

@@ -1,5 +1,6 @@
-"""A batch job's life: planned (every document a numbered item), run (pending items issued
-by an executor, with a heartbeat and a way to cancel), assembled (the job's folder).
+"""A batch job's life: planned (every document an item: a subject's original from the register,
+or a new one reserved under its number), run (pending items rendered by an executor, with a
+heartbeat and a way to cancel), assembled (the job's folder).
 
 A job is known by its parameters: starting one with the parameters of an unfinished job
 resumes that job — after a crash, a ``kill -9`` or a cancellation only its pending items
@@ -8,6 +9,7 @@ are issued, under the numbers they were given when it was planned.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import time
@@ -22,12 +24,15 @@ from ..clock import now as clock_now
 from ..documents import issuing
 from ..documents.validation import InputInvalid
 from ..errors import DomainError, Forbidden, Invalid, NotFound
-from ..models import BatchItem, BatchJob, Journal, Period, School, User, db
-from ..models.archive import CANCELLED, CANCELLING, DONE, FAILED, ISSUED, PENDING, PLANNED, RUNNING
+from ..models import BatchItem, BatchJob, IssuedDocument, Journal, Period, School, User, db
+from ..models.archive import (CANCELLED, CANCELLING, DONE, FAILED, FILED, ISSUED, PENDING, PLANNED, RENDERED,
+                              RUNNING)
 from ..models.journal import OPEN
 from ..journals import lock_overdue
 from ..nomenclature import Filing
 from .items import _reason
+
+log = logging.getLogger(__name__)
 
 # A runner says it is alive this often; one silent for STALE is taken to be dead.
 HEARTBEAT = timedelta(seconds=5)
@@ -88,48 +93,73 @@ def start(actor: User | None, period_code: str, lang: str, school_code: str | No
 
 
 def _plan(actor, params, key, period, school, output) -> BatchJob:
-    """Every document of the job as an item with its number, in one transaction: a job is
-    planned whole or not at all. What cannot be issued now (an open journal, bad data) is
-    listed in the job's report instead."""
+    """Every document of the job as an item, in one short transaction: a job is planned whole
+    or not at all. A subject with a current original in the register is filed as it is; one
+    without is reserved in the register there and then (number taken, data frozen) — so no
+    subject ever gets a second number, whatever the job's parameters. What cannot be issued
+    now (an open journal, bad data) is listed in the job's report instead."""
     # Journals past their deadline are locked first (as the nightly sweep would): the job
     # then sees the period as the journals' own rules have it.
     lock_overdue()
+    db.session.commit()
     registry, lang, at = issuing.registry(), params["lang"], clock_now()
-    filing = Filing(registry)
+    planned, not_printed = _read_plan(actor, params, period, school, lang, registry)  # reads only
     kind = "drafts" if params["drafts"] else "issue" if params["types"] else "archive"
     job = BatchJob(kind=kind, params=params, params_key=key, lang=lang,
                    issued_at=at, created_by=actor, created_at=at, status=PLANNED, output=output)
     db.session.add(job)
-    not_printed, position = [], 0
     try:
-        for doc_type in registry:
-            if params["types"] and doc_type.id not in params["types"]:
-                continue
-            doc_type.actor = actor
-            for document in doc_type.period_documents(period, school, lang):
-                try:
-                    clean = issuing.validate(doc_type.schema, document.input, lang)
-                    if not params["drafts"]:  # a draft may show an open journal: that is what it is for
-                        doc_type.check_issue(clean)
-                    if actor is not None and not doc_type.may_issue(actor, clean):
-                        raise Forbidden("forbidden", action=f"issue {doc_type.id}")
-                except (DomainError, InputInvalid) as exc:
-                    not_printed.append({"type": doc_type.id, "title": doc_type.title(lang), "label": document.label,
-                                        "input": document.input, "reason": _reason(exc, lang)})
-                    continue
-                index, _ = filing.file_for(doc_type.id, document.kind)
-                position += 1
-                numbered = {} if params["drafts"] else {
-                    "nomenclature": index, "year": at.year, "seq": issuing.next_number(index, at.year)}
-                db.session.add(BatchItem(
-                    job=job, position=position, doc_type=doc_type.id, kind=document.kind, input=document.input,
-                    label=document.label[:500], file_index=index, status=PENDING, **numbered))
+        for position, (doc_type, document, index, original) in enumerate(planned, 1):
+            numbered = {}
+            if isinstance(original, issuing.Prepared):
+                original, claim = issuing.reserve(actor, original, lang, "pdf", at=at, commit=False)
+                if claim is not None:  # ours: numbered by this job
+                    numbered = {"nomenclature": original.nomenclature, "year": original.year, "seq": original.seq}
+            db.session.add(BatchItem(
+                job=job, position=position, doc_type=doc_type.id, kind=document.kind, input=document.input,
+                label=document.label[:500], file_index=index, status=PENDING, document=original, **numbered))
         job.report = {"not_printed": not_printed, "open_journals": open_journals(period, school, lang)}
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return job
+
+
+def _read_plan(actor, params, period, school, lang: str, registry):
+    """The job's documents, read from the store before anything is written: per document its
+    type, its period document, its nomenclature file and either the subject's current original
+    or what a new one is made of (``issuing.Prepared``; None for a draft)."""
+    filing, planned, not_printed, subjects = Filing(registry), [], [], set()
+    for doc_type in registry:
+        if params["types"] and doc_type.id not in params["types"]:
+            continue
+        doc_type.actor = actor
+        for document in doc_type.period_documents(period, school, lang):
+            try:
+                clean = issuing.validate(doc_type.schema, document.input, lang)
+                original = None
+                if not params["drafts"]:  # a draft may show an open journal: that is what it is for
+                    subject = doc_type.subject(clean)
+                    if (doc_type.id, subject) in subjects:
+                        continue
+                    subjects.add((doc_type.id, subject))
+                    original = issuing.current_original(doc_type.id, subject)
+                    if original is None:
+                        doc_type.check_issue(clean)
+                        if actor is not None and not doc_type.may_issue(actor, clean):
+                            raise Forbidden("forbidden", action=f"issue {doc_type.id}")
+                        original = issuing.prepare(doc_type, clean, document.input, lang)
+            except Exception as exc:  # noqa: BLE001 — one unreadable document does not stop the plan
+                if not isinstance(exc, (DomainError, InputInvalid)):
+                    log.exception("planning %s %s failed", doc_type.id, document.input)
+                not_printed.append({"type": doc_type.id, "title": doc_type.title(lang), "label": document.label,
+                                    "input": document.input, "reason": _reason(exc, lang)})
+                continue
+            index = original.nomenclature if isinstance(original, IssuedDocument) else \
+                filing.file_for(doc_type.id, document.kind)[0]
+            planned.append((doc_type, document, index, original))
+    return planned, not_printed
 
 
 def open_journals(period, school, lang: str) -> list[dict]:
@@ -153,7 +183,9 @@ def progress(job: BatchJob) -> dict:
     counts = dict(db.session.execute(select(BatchItem.status, func.count()).where(BatchItem.job_id == job.id)
                                      .group_by(BatchItem.status)).all())
     total = sum(counts.values())
+    done = sum(counts.get(state, 0) for state in (ISSUED, FILED, RENDERED, FAILED))
     return {"job": job.id, "status": job.status, "total": total, "issued": counts.get(ISSUED, 0),
+            "filed": counts.get(FILED, 0), "rendered": counts.get(RENDERED, 0), "done": done,
             "failed": counts.get(FAILED, 0), "pending": counts.get(PENDING, 0),
             "not_printed": len((job.report or {}).get("not_printed", [])),
             "open_journals": len((job.report or {}).get("open_journals", [])),

@@ -66,6 +66,23 @@ class DocumentType(ABC):
         ``documents.docx_builder``), or None when the plugin ships its ``.docx`` files."""
         return None
 
+    def subject(self, data: dict) -> str:
+        """What makes one official document of this type — its subject: the register keeps at
+        most one current original per subject (a journal's vedomost, a group's summary for a
+        period …). ``data`` is the validated input. Default: the input itself, so the same
+        input never gets a second number."""
+        import hashlib
+        import json
+
+        raw = json.dumps(self.schema().dump(data), sort_keys=True, ensure_ascii=False, default=str)
+        return "input:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def register_entry(self, data: dict, lang: str) -> dict:
+        """What the register of issued documents shows and is searched by: ``group`` (code),
+        ``discipline`` and ``person`` (whom the document is about or from), each a string or
+        None. ``data`` is the validated input."""
+        return {}
+
     def check_issue(self, data: dict) -> None:
         """Preconditions of issuing this document for this input, checked for every issuer —
         the system too — before a number is taken. Raise a ``DomainError`` to refuse."""

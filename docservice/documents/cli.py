@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli_common import acting_user, as_option, domain_errors
+from ..cli_common import acting_user, as_option, cli_lang, domain_errors
 from .validation import InputInvalid
 
 docs_cli = AppGroup("docs", help="Documents: list types, render, issue, build templates.")
@@ -49,15 +49,39 @@ def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     try:
         if do_issue:
-            document = issuing.issue(acting_user(as_login), type_id, data, lang, fmt)
-            content = issuing.content_of(document)
-            click.echo(f"{document.number}\t{document.sha256}", err=True)
+            issued = issuing.issue(acting_user(as_login), type_id, data, lang, fmt)
+            content = issuing.content_of(issued.document, issued.rendition)
+            note = f"\t{_ALREADY[cli_lang()].format(date=issued.document.issued_at.strftime('%d.%m.%Y'))}" \
+                if issued.already else ""
+            click.echo(f"{issued.document.number}\t{issued.rendition.sha256}{note}", err=True)
         else:
             content = issuing.preview(acting_user(as_login), type_id, data, lang, fmt)
     except InputInvalid as exc:
         raise click.ClickException(json.dumps(exc.errors, ensure_ascii=False)) from None
     Path(output).write_bytes(content)
     click.echo(output)
+
+
+_ALREADY = {"kk": "бұрын берілген ({date}): сол құжат", "ru": "уже выдан ({date}): тот же документ",
+            "en": "already issued ({date}): the same document"}
+
+
+@docs_cli.command("supersede")
+@click.argument("number")
+@click.option("--reason", required=True, help="Why the document is replaced (kept in the register).")
+@click.option("--lang", type=click.Choice(["kk", "ru"]), help="The new original's language (default: the old one's).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), help="Its format (default: the old one's).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the new original here.")
+@as_option
+@domain_errors
+def supersede_command(number, reason, lang, fmt, output, as_login):
+    """Replace a valid document by a new original of the same subject (a new number)."""
+    from . import issuing
+
+    issued = issuing.supersede(acting_user(as_login), number, reason, lang, fmt)
+    if output:
+        Path(output).write_bytes(issuing.content_of(issued.document, issued.rendition))
+    click.echo(f"{number} → {issued.document.number}\t{issued.rendition.sha256}")
 
 
 @docs_cli.command("build-templates")

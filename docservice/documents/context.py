@@ -33,6 +33,14 @@ def addressee(key: str, lang: str) -> dict:
             "position": (value.get("position") or {}).get(lang, "")}
 
 
+def folded(text: str) -> str:
+    """A name as a subject key compares it: NFC, case folded, spaces collapsed — so «Әбілқасымова
+    Сәуле» and «әбілқасымова  сәуле» are one person."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
 def short_name(full_name: str) -> str:
     """«Сейітов Ерлан Мұратұлы» → «Сейітов Е. М.» (as names are signed under documents)."""
     parts = (full_name or "").split()

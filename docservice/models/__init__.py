@@ -1,7 +1,7 @@
 """The journal store. Import models from here: ``from docservice.models import Journal``."""
 from .base import db
 from .archive import BatchItem, BatchJob, NomenclatureFile
-from .documents import DocumentCounter, IssuedDocument
+from .documents import DocumentCounter, DocumentRendition, IssuedDocument
 from .curriculum import KINDS, AssessmentScheme, CurriculumItem, CurriculumPart, Period
 from .login_requests import LoginRequestHandled
 from .journal import (
@@ -16,6 +16,6 @@ __all__ = [
     "CLOSED", "EXAM", "LOCKED", "OPEN", "Journal", "JournalEvent", "JournalTeacher", "Lesson",
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
     "ApiToken", "LoginFailure", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
-    "ReopenRequest", "Setting", "DocumentCounter", "IssuedDocument", "LoginRequestHandled",
+    "ReopenRequest", "Setting", "DocumentCounter", "DocumentRendition", "IssuedDocument", "LoginRequestHandled",
     "BatchItem", "BatchJob", "NomenclatureFile",
 ]

@@ -1,10 +1,11 @@
 """The nomenclature of files, and batch jobs with one row per document they make.
 
 A batch job (archive printing, every summary vedomost of a period …) is *planned* first:
-one ``BatchItem`` per document, each with its number already taken, in one transaction.
-Workers then issue the items one by one, each in its own short transaction; running a job
-again after a crash does only the items still pending, under the same numbers — nothing
-is numbered or filed twice.
+one ``BatchItem`` per document, in one transaction — a subject with an original in the
+register is filed as it is; one without is reserved in the register there and then (number
+taken, data frozen). Workers then render the reserved ones one by one; running a job again
+after a crash does only the items still pending, under the same numbers — nothing is
+numbered or filed twice.
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from .base import db
 
 # BatchJob.status
 PLANNED, RUNNING, CANCELLING, CANCELLED, DONE = "planned", "running", "cancelling", "cancelled", "done"
-# BatchItem.status
-PENDING, ISSUED, FAILED = "pending", "issued", "failed"
+# BatchItem.status: issued under a number taken by this job; filed — the subject's original,
+# issued before, put into the files as it is; rendered — a draft; failed.
+PENDING, ISSUED, FILED, RENDERED, FAILED = "pending", "issued", "filed", "rendered", "failed"
+DONE_ITEMS = (ISSUED, FILED, RENDERED)  # what a job's folder holds
 
 
 class NomenclatureFile(db.Model):
@@ -84,8 +87,11 @@ class BatchItem(db.Model):
     seq: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default=PENDING)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_document.id"))
+    # The file that goes into the archive: the original, or its rendition in the job's language.
+    rendition_id: Mapped[int | None] = mapped_column(ForeignKey("document_rendition.id"))
     pages: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
 
     job = relationship("BatchJob", back_populates="items")
     document = relationship("IssuedDocument")
+    rendition = relationship("DocumentRendition")

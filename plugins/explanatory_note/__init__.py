@@ -157,6 +157,19 @@ class ExplanatoryNote(DocumentType):
         sync_lock(data["journal"], at)  # a journal past its deadline locks now (the lock stands anyway)
         check_can_file(data["journal"], at.date())
 
+    def subject(self, data: dict) -> str:
+        """The reopen request it files: one note per error — journal, date of the wrong entry,
+        kind, and the students and columns it concerns."""
+        kind = "change" if data["with_grade_change"] else "no-change"
+        return (f"journal:{data['journal'].code}/error:{data['wrong_entry_date'].isoformat()}/{kind}"
+                f"/students:{','.join(sorted(set(data['students'])))}/columns:{','.join(sorted(set(data['columns'])))}")
+
+    def register_entry(self, data: dict, lang: str) -> dict:
+        journal = data["journal"]
+        teacher = data.get("teacher") or self.actor
+        return {"group": journal.group.code, "discipline": journal.item.name(lang),
+                "person": teacher.full_name if teacher is not None else None}
+
     def build_context(self, data: dict, lang: str) -> dict:
         journal = data["journal"]
         issuer = self.actor if self.actor is not None and any(

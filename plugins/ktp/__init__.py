@@ -13,7 +13,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from docservice import hookimpl
-from docservice.documents import DocumentType, person
+from docservice.documents import DocumentType, folded, person
 from docservice.documents.context import long_date, short_date
 from docservice.documents.fields import DepartmentRef, JournalRef
 from docservice.documents.validation import coded
@@ -147,6 +147,20 @@ class Ktp(DocumentType):
         if user.has_role("head_of_department") and department.head_id == user.id:
             return True
         return user.department_id is not None and user.department_id == department.id
+
+    def subject(self, data: dict) -> str:
+        """One plan per journal; a plan typed in without a journal, per department, discipline,
+        course and academic year."""
+        journal = data.get("journal")
+        if journal is not None:
+            return f"journal:{journal.code}"
+        parts = (department_of(data).code, data.get("discipline"), data.get("course"), data.get("academic_year"))
+        return "plan:" + "/".join(folded(str(p or "")) for p in parts)
+
+    def register_entry(self, data: dict, lang: str) -> dict:
+        journal = data.get("journal")
+        return {"group": journal.group.code if journal else None,
+                "discipline": data.get("discipline") or (journal.title(lang) if journal else None)}
 
     def build_context(self, data: dict, lang: str) -> dict:
         journal, department = data.get("journal"), department_of(data)

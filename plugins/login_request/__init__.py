@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from docservice import hookimpl
-from docservice.documents import DocumentType, addressee, person
+from docservice.documents import DocumentType, addressee, folded, person
 from docservice.documents.fields import DepartmentRef
 from plugins import template_folders
 
@@ -43,6 +43,13 @@ class LoginRequest(DocumentType):
         if user.has_role("registrar", "registrar_head", "it"):
             return True
         return user.has_role("head_of_department") and data["department"].head_id == user.id
+
+    def subject(self, data: dict) -> str:
+        """One request per person and department."""
+        return f"person:{folded(data['full_name'])}/department:{data['department'].code}"
+
+    def register_entry(self, data: dict, lang: str) -> dict:
+        return {"person": data["full_name"].strip()}
 
     def build_context(self, data: dict, lang: str) -> dict:
         department = data["department"]

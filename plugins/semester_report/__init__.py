@@ -45,6 +45,11 @@ class SemesterReport(DocumentType):
 
         return make_template(lang)
 
+    def subject(self, data: dict) -> str:
+        """One report per period (per school, when it covers one school only)."""
+        school = data.get("school")
+        return f"period:{data['period'].code}" + (f"/school:{school.code}" if school else "")
+
     def build_context(self, data: dict, lang: str) -> dict:
         period, school = data["period"], data.get("school")
         conclusions = (data.get("conclusions") or "").strip()

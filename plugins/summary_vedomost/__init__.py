@@ -60,6 +60,13 @@ class SummaryVedomost(DocumentType):
         school = data["group"].program.school
         return user.has_role("dean") and (school.dean_id == user.id or user.school_id == school.id)
 
+    def subject(self, data: dict) -> str:
+        """One summary vedomost per group and period."""
+        return f"group:{data['group'].code}/period:{data['period'].code}"
+
+    def register_entry(self, data: dict, lang: str) -> dict:
+        return {"group": data["group"].code}
+
     def period_documents(self, period, school, lang):
         """One per group with journals in the period (RU Table 1 №10: every group's)."""
         query = (select(Group).join(Program).where(Group.id.in_(

@@ -97,6 +97,16 @@ class Vedomost(DocumentType):
     def build_context(self, data: dict, lang: str) -> dict:
         return build(data, lang)
 
+    def subject(self, data: dict) -> str:
+        """One vedomost per journal scope and kind; an individual one per reopen request."""
+        scope = scope_of(data)
+        request = f"/request:{scope.request.id}" if scope.request is not None else ""
+        return f"journal:{scope.owner.code}/{scope.kind}{request}"
+
+    def register_entry(self, data: dict, lang: str) -> dict:
+        owner = scope_of(data).owner
+        return {"group": owner.group.code, "discipline": owner.item.name(lang)}
+
     def kind(self, data: dict) -> str:
         return scope_of(data).kind
 

@@ -239,13 +239,19 @@ def issue(type_id):
     if refusal is None and not errors:
         lang, fmt = _doc_options(doc_type, request.form)
         try:
-            document = issuing.issue(actor(), type_id, data, lang, fmt)
+            issued_now = issuing.issue(actor(), type_id, data, lang, fmt)
         except InputInvalid as err:   # the document's language: the same input, other words
             errors = flatten_errors(err.errors, fields, collect(fields, request.form)[1])
         except DomainError as err:
             refusal = err
         else:
-            flash(_("Issued and registered under number %(number)s.", number=document.number), "ok")
+            document = issued_now.document
+            if issued_now.already:
+                flash(_("Already issued as № %(number)s on %(date)s: here it is. A new original is made only by "
+                        "superseding this one, with a reason.", number=document.number,
+                        date=document.issued_at.strftime("%d.%m.%Y")), "ok")
+            else:
+                flash(_("Issued and registered under number %(number)s.", number=document.number), "ok")
             return redirect(url_for(".issued", number=document.number))
     message = None
     if refusal is not None:
@@ -263,9 +269,36 @@ def issued(number):
     document = issuing.find(number)
     if not may_see(actor(), document):
         raise Forbidden("forbidden", action="document.view")
+    return render_template("web/docpages/issued.html", document=document,
+                           can_supersede=_may_supersede(actor(), document), reason=None, error=None)
+
+
+def _may_supersede(user, document) -> bool:
+    """Offered to the registrar's office and to those who may issue the type, on a valid entry."""
     registry = issuing.registry()
-    again = document.doc_type in registry and may_use(actor(), registry.get(document.doc_type))
-    return render_template("web/docpages/issued.html", document=document, can_issue_again=again)
+    if document.state != "valid" or document.doc_type not in registry:
+        return False
+    return user.has_role(*issuing.SUPERSEDERS) or may_use(user, registry.get(document.doc_type))
+
+
+@bp.post("/documents/issued/<path:number>/supersede")
+@login_required
+def supersede(number):
+    """A new original for the same subject, from the store as it is now; the old one marked
+    superseded with the reason. A refusal comes back on the document's page."""
+    document = issuing.find(number)
+    if not may_see(actor(), document):
+        raise Forbidden("forbidden", action="document.view")
+    reason = request.form.get("reason", "")
+    try:
+        issued_now = issuing.supersede(actor(), number, reason)
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("web/docpages/issued.html", document=issuing.find(number),
+                               can_supersede=_may_supersede(actor(), document), reason=reason,
+                               error=err.message(g.lang)), err.status
+    flash(_("%(old)s is superseded by %(new)s.", old=number, new=issued_now.document.number), "ok")
+    return redirect(url_for(".issued", number=issued_now.document.number))
 
 
 # --- verification (public: the QR code of an issued PDF points here) ----------------------------

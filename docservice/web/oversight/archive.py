@@ -134,7 +134,7 @@ def live(job: BatchJob) -> bool:
 def shown_status(job: BatchJob, progress: dict) -> str:
     if job.status in (RUNNING, CANCELLING) and not live(job):
         return "stopped"
-    if job.status == PLANNED and progress["issued"] + progress["failed"] > 0:
+    if job.status == PLANNED and progress["done"] > 0:
         return "stopped"
     return job.status
 
@@ -158,7 +158,7 @@ def job_view(job: BatchJob) -> dict:
     report = job.report or {}
     return {**progress, "shown": status, "status_label": str(STATUS_WORDS.get(status, status)),
             "live": status in (RUNNING, CANCELLING), "resumable": resumable(status),
-            "done_count": progress["issued"] + progress["failed"],
+            "done_count": progress["done"],
             "period": params.get("period"), "school": params.get("school"), "lang": job.lang,
             "lang_label": str(DOCUMENT_LANGUAGES.get(job.lang, job.lang)),
             "types": params.get("types"), "drafts": params.get("drafts"),
@@ -169,7 +169,7 @@ def job_view(job: BatchJob) -> dict:
 
 def progress_json(job: BatchJob) -> dict:
     view = job_view(job)
-    return {k: view[k] for k in ("job", "status", "shown", "status_label", "live", "total", "issued", "failed",
+    return {k: view[k] for k in ("job", "status", "shown", "status_label", "live", "total", "issued", "filed", "rendered", "failed",
                                  "pending", "done_count", "not_printed", "open_journals")}
 
 
@@ -263,7 +263,7 @@ def archive_start():
     except DomainError as err:
         say(err)
         return _back(job.id)
-    if progress["issued"] + progress["failed"]:  # the unfinished job with these parameters, resumed
+    if progress["done"]:  # the unfinished job with these parameters, resumed
         flash(_("Job №%(job)s resumed: %(count)s documents left to issue.", job=job.id, count=progress["pending"]),
               "ok")
     else:

@@ -184,14 +184,18 @@ def note(code):
         try:
             # Messages in the interface language first; issue() validates again in the document's.
             validate(note_type().schema, data, lang)
-            document = issuing.issue(user, NOTE_TYPE, data, doc_lang, "pdf")
+            issued = issuing.issue(user, NOTE_TYPE, data, doc_lang, "pdf")
         except InputInvalid as err:
             errors, status = flat_errors(err.errors), 422
         except DomainError as err:
             errors, status = {getattr(err, "field", None) or "_": [err.message(lang)]}, err.status
         else:
-            flash(_("Explanatory note %(number)s is issued and the reopen request is filed.",
-                    number=document.number), "ok")
+            if issued.already:
+                flash(_("This error already has its explanatory note %(number)s and reopen request.",
+                        number=issued.document.number), "ok")
+            else:
+                flash(_("Explanatory note %(number)s is issued and the reopen request is filed.",
+                        number=issued.document.number), "ok")
             return redirect(url_for("teacher.journal", code=code) + "#requests")
     else:
         doc_lang = doc_lang_default(journal)
