@@ -208,11 +208,13 @@ def monitoring_command(year):
 
 def register_cli(app: Flask) -> None:
     """The one place that puts the command groups together (each imports only the core)."""
+    from .backup.cli import backup_cli
     from .batch.cli import archive_cli
     from .documents.cli import docs_cli
     from .serving import serve_command
 
-    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli, serve_command):
+    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli, serve_command,
+                  backup_cli):
         app.cli.add_command(group)
 
 
