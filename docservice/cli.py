@@ -211,10 +211,11 @@ def register_cli(app: Flask) -> None:
     from .backup.cli import backup_cli
     from .batch.cli import archive_cli
     from .documents.cli import docs_cli
+    from .reminders.cli import reminders_cli
     from .serving import serve_command
 
     for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli, serve_command,
-                  backup_cli):
+                  reminders_cli, backup_cli):
         app.cli.add_command(group)
 
 

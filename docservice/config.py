@@ -60,3 +60,17 @@ ARCHIVE_VOLUME_SHEETS = 250
 # A clock standing still at this local time ("2027-01-20T10:00"): demos, training, and
 # workers that must agree with a test's clock. None: the real time.
 FROZEN_AT = None
+
+# Reminders (``docservice reminders send``, daily from cron): a journal is reminded this many
+# days before its closing deadline. E-mail goes through this SMTP server (Flask-Mail's
+# settings); without MAIL_SERVER the command refuses. MAIL_DEFAULT_SENDER None: docservice@
+# the host of PUBLIC_URL. MAIL_TIMEOUT: seconds to wait for the server before giving up.
+REMIND_DAYS = 2
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = None
+MAIL_TIMEOUT = 30

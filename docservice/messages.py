@@ -421,4 +421,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{path} уже существует: укажите другое имя файла или папку",
         "en": "{path} already exists: give another file name or a folder",
     },
+    # --- reminders (docservice reminders send) -------------------------------------
+    "reminders_mail_server_missing": {
+        "kk": "Пошта сервері көрсетілмеген: еске салу хаттарын жіберу үшін DOCSERVICE_MAIL_SERVER (қажет болса DOCSERVICE_MAIL_PORT) орнатыңыз",
+        "ru": "Не задан почтовый сервер: чтобы отправлять напоминания, укажите DOCSERVICE_MAIL_SERVER (и при необходимости DOCSERVICE_MAIL_PORT)",
+        "en": "No mail server is set: to send reminders, set DOCSERVICE_MAIL_SERVER (and DOCSERVICE_MAIL_PORT if needed)",
+    },
+    "reminders_mail_unreachable": {
+        "kk": "{server}:{port} пошта серверіне қосылу мүмкін емес ({detail}): DOCSERVICE_MAIL_SERVER мен DOCSERVICE_MAIL_PORT тексеріңіз. Ештеңе жіберілмеді",
+        "ru": "Нет связи с почтовым сервером {server}:{port} ({detail}): проверьте DOCSERVICE_MAIL_SERVER и DOCSERVICE_MAIL_PORT. Ничего не отправлено",
+        "en": "Cannot reach the mail server {server}:{port} ({detail}): check DOCSERVICE_MAIL_SERVER and DOCSERVICE_MAIL_PORT. Nothing was sent",
+    },
 }
