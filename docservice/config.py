@@ -74,3 +74,15 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = None
 MAIL_TIMEOUT = 30
+
+# Electronic signature of issued PDFs (docservice/documents/signing.py, docs/signing.md):
+# PAdES B-B with the university's PKCS#12 key (RSA or ECDSA; GOST keys are not supported),
+# B-T when a timestamp server (RFC 3161) is given. SIGNING_PKCS12 None: documents are issued
+# unsigned. SIGNING_TRUST_ROOTS: PEM/DER files of the root certificates a verified signature
+# must chain to (e.g. НУЦ РК's root); none: signatures are checked but never called trusted.
+SIGNING_PKCS12 = None
+SIGNING_PASSWORD = ""
+SIGNING_TSA_URL = None
+SIGNING_REASON = "Ресми құжат / Официальный документ"
+SIGNING_LOCATION = "Алматы"
+SIGNING_TRUST_ROOTS = []

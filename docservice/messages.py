@@ -308,6 +308,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нет подключения к базе данных {url} ({detail}): проверьте DATABASE_URL и что сервер запущен",
         "en": "Cannot connect to the database {url} ({detail}): check DATABASE_URL and that the server is running",
     },
+    # --- reminders (docservice reminders send) -------------------------------------
+    "reminders_mail_server_missing": {
+        "kk": "Пошта сервері көрсетілмеген: еске салу хаттарын жіберу үшін DOCSERVICE_MAIL_SERVER (қажет болса DOCSERVICE_MAIL_PORT) орнатыңыз",
+        "ru": "Не задан почтовый сервер: чтобы отправлять напоминания, укажите DOCSERVICE_MAIL_SERVER (и при необходимости DOCSERVICE_MAIL_PORT)",
+        "en": "No mail server is set: to send reminders, set DOCSERVICE_MAIL_SERVER (and DOCSERVICE_MAIL_PORT if needed)",
+    },
+    "reminders_mail_unreachable": {
+        "kk": "{server}:{port} пошта серверіне қосылу мүмкін емес ({detail}): DOCSERVICE_MAIL_SERVER мен DOCSERVICE_MAIL_PORT тексеріңіз. Ештеңе жіберілмеді",
+        "ru": "Нет связи с почтовым сервером {server}:{port} ({detail}): проверьте DOCSERVICE_MAIL_SERVER и DOCSERVICE_MAIL_PORT. Ничего не отправлено",
+        "en": "Cannot reach the mail server {server}:{port} ({detail}): check DOCSERVICE_MAIL_SERVER and DOCSERVICE_MAIL_PORT. Nothing was sent",
+    },
     # --- backups (docservice backup) ---------------------------------------------
     "backup_unreadable": {
         "kk": "{path} архиві оқылмайды ({detail}): ол зақымдалған немесе docservice сақтық көшірмесі емес",
@@ -421,15 +432,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{path} уже существует: укажите другое имя файла или папку",
         "en": "{path} already exists: give another file name or a folder",
     },
-    # --- reminders (docservice reminders send) -------------------------------------
-    "reminders_mail_server_missing": {
-        "kk": "Пошта сервері көрсетілмеген: еске салу хаттарын жіберу үшін DOCSERVICE_MAIL_SERVER (қажет болса DOCSERVICE_MAIL_PORT) орнатыңыз",
-        "ru": "Не задан почтовый сервер: чтобы отправлять напоминания, укажите DOCSERVICE_MAIL_SERVER (и при необходимости DOCSERVICE_MAIL_PORT)",
-        "en": "No mail server is set: to send reminders, set DOCSERVICE_MAIL_SERVER (and DOCSERVICE_MAIL_PORT if needed)",
+    # --- electronic signature (documents/signing.py) -------------------------
+    "signing_key_missing": {
+        "kk": "Қол қою кілтінің файлы табылмады: {path} (SIGNING_PKCS12)",
+        "ru": "Файл ключа подписи не найден: {path} (SIGNING_PKCS12)",
+        "en": "The signing key file is not found: {path} (SIGNING_PKCS12)",
     },
-    "reminders_mail_unreachable": {
-        "kk": "{server}:{port} пошта серверіне қосылу мүмкін емес ({detail}): DOCSERVICE_MAIL_SERVER мен DOCSERVICE_MAIL_PORT тексеріңіз. Ештеңе жіберілмеді",
-        "ru": "Нет связи с почтовым сервером {server}:{port} ({detail}): проверьте DOCSERVICE_MAIL_SERVER и DOCSERVICE_MAIL_PORT. Ничего не отправлено",
-        "en": "Cannot reach the mail server {server}:{port} ({detail}): check DOCSERVICE_MAIL_SERVER and DOCSERVICE_MAIL_PORT. Nothing was sent",
+    "signing_key_unreadable": {
+        "kk": "{path} қол қою кілтін ашу мүмкін болмады: құпиясөз (SIGNING_PASSWORD) қате немесе файл "
+              "RSA/ECDSA кілті мен сертификаты бар PKCS#12 емес (ГОСТ кілттеріне қолдау көрсетілмейді)",
+        "ru": "Не удалось открыть ключ подписи {path}: неверный пароль (SIGNING_PASSWORD) или файл не является "
+              "PKCS#12 с ключом RSA/ECDSA и сертификатом (ключи ГОСТ не поддерживаются)",
+        "en": "Cannot open the signing key {path}: wrong password (SIGNING_PASSWORD), or not a PKCS#12 file "
+              "with an RSA/ECDSA key and its certificate (GOST keys are not supported)",
+    },
+    "signing_tsa_failed": {
+        "kk": "Уақыт белгісі сервері {url} белгі бермеді, құжатқа қол қойылмады: {detail}",
+        "ru": "Сервер меток времени {url} не выдал метку, документ не подписан: {detail}",
+        "en": "The timestamp server {url} gave no timestamp, the document is not signed: {detail}",
+    },
+    "signing_trust_root_missing": {
+        "kk": "Сенімді түбірлік сертификат файлы табылмады: {path} (SIGNING_TRUST_ROOTS)",
+        "ru": "Файл доверенного корневого сертификата не найден: {path} (SIGNING_TRUST_ROOTS)",
+        "en": "The trusted root certificate file is not found: {path} (SIGNING_TRUST_ROOTS)",
+    },
+    # Problems of a signature in a checked PDF (not raised: signature_report tells them).
+    "signature_broken": {
+        "kk": "Қолтаңба файл мазмұнына сәйкес келмейді: файл қол қойылғаннан кейін өзгертілген",
+        "ru": "Подпись не соответствует содержимому файла: файл изменён после подписания",
+        "en": "The signature does not match the file's content: the file was altered after signing",
+    },
+    "signature_changed_after": {
+        "kk": "Қол қойылғаннан кейін файлға өзгерістер қосылған: бұл берілген құжаттың өзі емес",
+        "ru": "После подписания в файл внесены изменения: это не тот файл, который был выдан",
+        "en": "Changes were added to the file after it was signed: it is not the file that was issued",
+    },
+    "signature_unreadable": {
+        "kk": "Қолтаңбаны оқу мүмкін емес",
+        "ru": "Подпись не удаётся прочитать",
+        "en": "The signature cannot be read",
     },
 }
