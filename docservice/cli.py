@@ -7,7 +7,6 @@ Errors are printed in ``DOCSERVICE_LANG`` (kk, ru or en; ru by default).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
