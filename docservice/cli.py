@@ -7,7 +7,6 @@ Errors are printed in ``DOCSERVICE_LANG`` (kk, ru or en; ru by default).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -208,11 +207,14 @@ def monitoring_command(year):
 
 def register_cli(app: Flask) -> None:
     """The one place that puts the command groups together (each imports only the core)."""
+    from .backup.cli import backup_cli
     from .batch.cli import archive_cli
     from .documents.cli import docs_cli
+    from .reminders.cli import reminders_cli
     from .serving import serve_command
 
-    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli, serve_command):
+    for group in (journal_cli, users_cli, demo_cli, monitoring_cli, docs_cli, archive_cli, serve_command,
+                  reminders_cli, backup_cli):
         app.cli.add_command(group)
 
 

@@ -60,3 +60,29 @@ ARCHIVE_VOLUME_SHEETS = 250
 # A clock standing still at this local time ("2027-01-20T10:00"): demos, training, and
 # workers that must agree with a test's clock. None: the real time.
 FROZEN_AT = None
+
+# Reminders (``docservice reminders send``, daily from cron): a journal is reminded this many
+# days before its closing deadline. E-mail goes through this SMTP server (Flask-Mail's
+# settings); without MAIL_SERVER the command refuses. MAIL_DEFAULT_SENDER None: docservice@
+# the host of PUBLIC_URL. MAIL_TIMEOUT: seconds to wait for the server before giving up.
+REMIND_DAYS = 2
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = None
+MAIL_TIMEOUT = 30
+
+# Electronic signature of issued PDFs (docservice/documents/signing.py, docs/signing.md):
+# PAdES B-B with the university's PKCS#12 key (RSA or ECDSA; GOST keys are not supported),
+# B-T when a timestamp server (RFC 3161) is given. SIGNING_PKCS12 None: documents are issued
+# unsigned. SIGNING_TRUST_ROOTS: PEM/DER files of the root certificates a verified signature
+# must chain to (e.g. НУЦ РК's root); none: signatures are checked but never called trusted.
+SIGNING_PKCS12 = None
+SIGNING_PASSWORD = ""
+SIGNING_TSA_URL = None
+SIGNING_REASON = "Ресми құжат / Официальный документ"
+SIGNING_LOCATION = "Алматы"
+SIGNING_TRUST_ROOTS = []

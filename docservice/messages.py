@@ -308,6 +308,170 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нет подключения к базе данных {url} ({detail}): проверьте DATABASE_URL и что сервер запущен",
         "en": "Cannot connect to the database {url} ({detail}): check DATABASE_URL and that the server is running",
     },
+    # --- reminders (docservice reminders send) -------------------------------------
+    "reminders_mail_server_missing": {
+        "kk": "Пошта сервері көрсетілмеген: еске салу хаттарын жіберу үшін DOCSERVICE_MAIL_SERVER (қажет болса DOCSERVICE_MAIL_PORT) орнатыңыз",
+        "ru": "Не задан почтовый сервер: чтобы отправлять напоминания, укажите DOCSERVICE_MAIL_SERVER (и при необходимости DOCSERVICE_MAIL_PORT)",
+        "en": "No mail server is set: to send reminders, set DOCSERVICE_MAIL_SERVER (and DOCSERVICE_MAIL_PORT if needed)",
+    },
+    "reminders_mail_unreachable": {
+        "kk": "{server}:{port} пошта серверіне қосылу мүмкін емес ({detail}): DOCSERVICE_MAIL_SERVER мен DOCSERVICE_MAIL_PORT тексеріңіз. Ештеңе жіберілмеді",
+        "ru": "Нет связи с почтовым сервером {server}:{port} ({detail}): проверьте DOCSERVICE_MAIL_SERVER и DOCSERVICE_MAIL_PORT. Ничего не отправлено",
+        "en": "Cannot reach the mail server {server}:{port} ({detail}): check DOCSERVICE_MAIL_SERVER and DOCSERVICE_MAIL_PORT. Nothing was sent",
+    },
+    # --- backups (docservice backup) ---------------------------------------------
+    "backup_unreadable": {
+        "kk": "{path} архиві оқылмайды ({detail}): ол зақымдалған немесе docservice сақтық көшірмесі емес",
+        "ru": "Архив {path} не читается ({detail}): он повреждён или не является резервной копией docservice",
+        "en": "The archive {path} cannot be read ({detail}): it is damaged or not a docservice backup",
+    },
+    "backup_part_truncated": {
+        "kk": "Архив зақымдалған: {part} бөлігі үзіліп қалған (файл толық емес)",
+        "ru": "Архив повреждён: часть {part} обрывается (файл неполный)",
+        "en": "The archive is damaged: part {part} is cut short (the file is incomplete)",
+    },
+    "backup_part_missing": {
+        "kk": "Архив зақымдалған: {part} бөлігі жоқ",
+        "ru": "Архив повреждён: нет части {part}",
+        "en": "The archive is damaged: part {part} is missing",
+    },
+    "backup_part_altered": {
+        "kk": "Архив зақымдалған: {part} бөлігінің SHA-256 мәні manifest.json-дағы мәнге сәйкес келмейді",
+        "ru": "Архив повреждён: SHA-256 части {part} не совпадает с указанной в manifest.json",
+        "en": "The archive is damaged: part {part} does not match its SHA-256 in manifest.json",
+    },
+    "backup_part_unexpected": {
+        "kk": "Архив зақымдалған: {part} бөлігі manifest.json тізімінде жоқ",
+        "ru": "Архив повреждён: части {part} нет в manifest.json",
+        "en": "The archive is damaged: part {part} is not listed in manifest.json",
+    },
+    "backup_manifest_bad": {
+        "kk": "Архив зақымдалған: manifest.json оқылмайды ({detail})",
+        "ru": "Архив повреждён: manifest.json не читается ({detail})",
+        "en": "The archive is damaged: manifest.json cannot be read ({detail})",
+    },
+    "backup_manifest_mismatch": {
+        "kk": "Архив зақымдалған: manifest.json бойынша {counted} = {expected}, ал дерекқор бөлігінде {found}",
+        "ru": "Архив повреждён: по manifest.json {counted} = {expected}, а в части с базой данных {found}",
+        "en": "The archive is damaged: manifest.json says {counted} = {expected}, the database part holds {found}",
+    },
+    "backup_database_bad": {
+        "kk": "Архив зақымдалған: {part} дерекқор бөлігі ашылмайды ({detail})",
+        "ru": "Архив повреждён: часть с базой данных {part} не открывается ({detail})",
+        "en": "The archive is damaged: the database part {part} does not open ({detail})",
+    },
+    "backup_wrong_backend": {
+        "kk": "Бұл {archive} дерекқорының сақтық көшірмесі, оны {store} дерекқорына қалпына келтіруге болмайды: "
+              "DATABASE_URL {archive} дерекқорын көрсететін орнатылымда қалпына келтіріңіз",
+        "ru": "Это резервная копия базы {archive}, её нельзя восстановить в базу {store}: "
+              "восстанавливайте в установку, где DATABASE_URL указывает на базу {archive}",
+        "en": "This is a backup of a {archive} database; it cannot be restored into {store}: "
+              "restore it where DATABASE_URL points to a {archive} database",
+    },
+    "backup_store_not_empty": {
+        "kk": "Қойма бос емес (журналдар: {journals}, пайдаланушылар: {users}, берілген құжаттар: {documents}, "
+              "файлдар: {files}): сақтық көшірме бос қоймаға қалпына келтіріледі; бұл қойманы ауыстыру үшін --force қосыңыз",
+        "ru": "Хранилище не пусто (журналов: {journals}, пользователей: {users}, выданных документов: {documents}, "
+              "файлов: {files}): копия восстанавливается в пустое хранилище; чтобы заменить это, добавьте --force",
+        "en": "The store is not empty (journals: {journals}, users: {users}, issued documents: {documents}, "
+              "files: {files}): a backup is restored into an empty store; add --force to replace this one",
+    },
+    "backup_tool_missing": {
+        "kk": "{tool} бағдарламасы табылмады: {package} Debian пакетін орнатыңыз (apt-get install {package})",
+        "ru": "Программа {tool} не найдена: установите пакет Debian {package} (apt-get install {package})",
+        "en": "{tool} is not installed: install the Debian package {package} (apt-get install {package})",
+    },
+    "backup_tool_failed": {
+        "kk": "{tool} қатемен аяқталды: {detail}",
+        "ru": "{tool} завершился с ошибкой: {detail}",
+        "en": "{tool} failed: {detail}",
+    },
+    "backup_file_missing": {
+        "kk": "Берілген {number} құжатының файлы қоймада жоқ ({key}): сақтық көшірме жасалмады",
+        "ru": "Файла выданного документа {number} нет в хранилище ({key}): резервная копия не создана",
+        "en": "The file of issued document {number} is not in the storage ({key}): no backup was written",
+    },
+    "backup_file_not_original": {
+        "kk": "Берілген {number} құжатының қоймадағы файлы ({key}) тізілімдегі SHA-256 мәніне сәйкес келмейді: "
+              "сақтық көшірме жасалмады",
+        "ru": "Файл выданного документа {number} в хранилище ({key}) не совпадает с SHA-256 из реестра: "
+              "резервная копия не создана",
+        "en": "The stored file of issued document {number} ({key}) does not match its SHA-256 in the register: "
+              "no backup was written",
+    },
+    "backup_check_failed": {
+        "kk": "Қалпына келтіруден кейінгі тексеру өтпеді: {counted} — көшірмеде {expected}, қалпына келтірілгені {found}",
+        "ru": "Проверка после восстановления не пройдена: {counted} — в копии {expected}, восстановлено {found}",
+        "en": "The restore does not check out: {counted} — {expected} in the backup, {found} restored",
+    },
+    "backup_file_check_failed": {
+        "kk": "Қалпына келтіруден кейінгі тексеру өтпеді: қоймадағы {key} файлы көшірмедегіден өзгеше",
+        "ru": "Проверка после восстановления не пройдена: файл {key} в хранилище отличается от копии",
+        "en": "The restore does not check out: the stored file {key} differs from the backup",
+    },
+    "backup_revision_unknown": {
+        "kk": "Сақтық көшірменің схема ревизиясы {revision} docservice-тің бұл нұсқасына белгісіз: "
+              "алдымен оны жасаған нұсқаны немесе жаңасын орнатыңыз",
+        "ru": "Ревизия схемы {revision} в резервной копии неизвестна этой версии docservice: "
+              "сначала установите версию, которая её создала, или более новую",
+        "en": "The backup's schema revision {revision} is unknown to this version of docservice: "
+              "install the version that made it, or a newer one, first",
+    },
+    "backup_store_not_migrated": {
+        "kk": "Дерекқорда docservice кестелері жоқ: алдымен docservice db upgrade орындаңыз",
+        "ru": "В базе данных нет таблиц docservice: сначала выполните docservice db upgrade",
+        "en": "The database has no docservice tables: run docservice db upgrade first",
+    },
+    "backup_database_unsupported": {
+        "kk": "Сақтық көшірме тек SQLite файлы мен PostgreSQL дерекқорлары үшін жасалады, {backend} үшін емес",
+        "ru": "Резервное копирование поддерживает только файл SQLite и базы PostgreSQL, но не {backend}",
+        "en": "Backups support an SQLite file or a PostgreSQL database, not {backend}",
+    },
+    "backup_out_exists": {
+        "kk": "{path} бұрыннан бар: басқа атау немесе қалта көрсетіңіз",
+        "ru": "{path} уже существует: укажите другое имя файла или папку",
+        "en": "{path} already exists: give another file name or a folder",
+    },
+    # --- electronic signature (documents/signing.py) -------------------------
+    "signing_key_missing": {
+        "kk": "Қол қою кілтінің файлы табылмады: {path} (SIGNING_PKCS12)",
+        "ru": "Файл ключа подписи не найден: {path} (SIGNING_PKCS12)",
+        "en": "The signing key file is not found: {path} (SIGNING_PKCS12)",
+    },
+    "signing_key_unreadable": {
+        "kk": "{path} қол қою кілтін ашу мүмкін болмады: құпиясөз (SIGNING_PASSWORD) қате немесе файл "
+              "RSA/ECDSA кілті мен сертификаты бар PKCS#12 емес (ГОСТ кілттеріне қолдау көрсетілмейді)",
+        "ru": "Не удалось открыть ключ подписи {path}: неверный пароль (SIGNING_PASSWORD) или файл не является "
+              "PKCS#12 с ключом RSA/ECDSA и сертификатом (ключи ГОСТ не поддерживаются)",
+        "en": "Cannot open the signing key {path}: wrong password (SIGNING_PASSWORD), or not a PKCS#12 file "
+              "with an RSA/ECDSA key and its certificate (GOST keys are not supported)",
+    },
+    "signing_tsa_failed": {
+        "kk": "Уақыт белгісі сервері {url} белгі бермеді, құжатқа қол қойылмады: {detail}",
+        "ru": "Сервер меток времени {url} не выдал метку, документ не подписан: {detail}",
+        "en": "The timestamp server {url} gave no timestamp, the document is not signed: {detail}",
+    },
+    "signing_trust_root_missing": {
+        "kk": "Сенімді түбірлік сертификат файлы табылмады: {path} (SIGNING_TRUST_ROOTS)",
+        "ru": "Файл доверенного корневого сертификата не найден: {path} (SIGNING_TRUST_ROOTS)",
+        "en": "The trusted root certificate file is not found: {path} (SIGNING_TRUST_ROOTS)",
+    },
+    # Problems of a signature in a checked PDF (not raised: signature_report tells them).
+    "signature_broken": {
+        "kk": "Қолтаңба файл мазмұнына сәйкес келмейді: файл қол қойылғаннан кейін өзгертілген",
+        "ru": "Подпись не соответствует содержимому файла: файл изменён после подписания",
+        "en": "The signature does not match the file's content: the file was altered after signing",
+    },
+    "signature_changed_after": {
+        "kk": "Қол қойылғаннан кейін файлға өзгерістер қосылған: бұл берілген құжаттың өзі емес",
+        "ru": "После подписания в файл внесены изменения: это не тот файл, который был выдан",
+        "en": "Changes were added to the file after it was signed: it is not the file that was issued",
+    },
+    "signature_unreadable": {
+        "kk": "Қолтаңбаны оқу мүмкін емес",
+        "ru": "Подпись не удаётся прочитать",
+        "en": "The signature cannot be read",
+    },
     # --- the register of issued documents -----------------------------------------
     "document_busy": {
         "kk": "{number} құжаты дәл қазір шығарылып жатыр: біраздан соң қайталаңыз",

@@ -9,6 +9,7 @@ from .journal import (
 )
 from .org import Department, Group, Program, School, Student
 from .people import ROLES, ApiToken, LoginFailure, User, UserRole
+from .reminders import ReminderSent
 from .workflow import WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, ReopenRequest, Setting
 
 __all__ = [
@@ -17,5 +18,5 @@ __all__ = [
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
     "ApiToken", "LoginFailure", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
     "ReopenRequest", "Setting", "DocumentCounter", "DocumentRendition", "IssuedDocument", "LoginRequestHandled",
-    "BatchItem", "BatchJob", "NomenclatureFile",
+    "BatchItem", "BatchJob", "NomenclatureFile", "ReminderSent",
 ]

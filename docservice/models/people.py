@@ -27,6 +27,8 @@ class User(db.Model):
     # Issued one-time passwords must be changed at first login (SPEC §4.4).
     must_change_password: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # The language the user last chose on the web (kk or ru): their e-mail reminders use it.
+    language: Mapped[str] = mapped_column(String(2), default="kk", server_default="kk")
 
     department = relationship("Department", foreign_keys=[department_id])
     school = relationship("School", foreign_keys=[school_id])

@@ -7,6 +7,7 @@ from flask_login import login_required, login_user, logout_user
 
 from ..auth import actor
 from ..errors import DomainError
+from ..models import db
 from ..users import authenticate, change_password
 
 bp = Blueprint("account", __name__)
@@ -64,4 +65,8 @@ def language():
     lang = request.form.get("lang")
     if lang in ("kk", "ru", "en"):
         session["lang"] = lang
+        user = actor()
+        if user is not None and lang in ("kk", "ru") and user.language != lang:
+            user.language = lang  # the e-mail reminders follow the user's choice (kk or ru)
+            db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))

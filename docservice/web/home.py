@@ -1,10 +1,12 @@
-"""The start page: what the signed-in user can do, by role."""
+"""The start page: what the signed-in user can do, by role, and what is waiting for them."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import login_required
 
 from ..auth import actor
+from ..clock import now
+from ..reminders import describe, waiting_for
 
 bp = Blueprint("home", __name__)
 
@@ -12,4 +14,11 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    return render_template("web/home.html", user=actor())
+    user = actor()
+    # The same items the daily reminder e-mails (docservice.reminders), in the interface language.
+    waiting = []
+    for item in waiting_for(user, now()):
+        what, todo = describe(item)
+        waiting.append({"what": what, "todo": todo, "kind": item.kind,
+                        "url": url_for(item.endpoint, **item.values, _anchor=item.anchor)})
+    return render_template("web/home.html", user=user, waiting=waiting)
