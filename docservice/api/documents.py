@@ -135,12 +135,15 @@ def make_blueprint(api, registry) -> Blueprint:
     @blp.doc(summary="Is this file issued under a number? Send the file as the request body",
              requestBody={"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
     def verify():
-        rendition = issuing.rendition_for(_uploaded_bytes())
-        if rendition is None:
-            return jsonify({"original": False})
-        return jsonify({"original": True, "state": rendition.document.state,
-                        "document": public_json(rendition.document), "file": {
-                            "lang": rendition.lang, "format": rendition.fmt, "original": rendition.original}})
+        """Whether the file is one registered under a number (byte for byte), and what its
+        electronic signatures say (valid, signer, signed at)."""
+        content = _uploaded_bytes()
+        rendition = issuing.rendition_for(content)
+        body = {"original": rendition is not None, "signatures": issuing.signatures(content, request_lang())}
+        if rendition is not None:
+            body.update(state=rendition.document.state, document=public_json(rendition.document), file={
+                "lang": rendition.lang, "format": rendition.fmt, "original": rendition.original})
+        return jsonify(body)
 
     @blp.route("/verify/<path:number>", endpoint="verify_page")
     @blp.doc(summary="The register entry behind a verify QR code (public: number, type, date, state, the files' SHA-256)")

@@ -430,6 +430,16 @@ def rendition_for(content: bytes) -> DocumentRendition | None:
     return db.session.scalar(select(DocumentRendition).where(DocumentRendition.sha256 == digest).limit(1))
 
 
+def signatures(content: bytes, lang: str) -> list[dict]:
+    """The electronic signatures a file carries, checked offline against the configured roots
+    (``SIGNING_TRUST_ROOTS``); [] for a file without any (or not a PDF)."""
+    if not content.startswith(b"%PDF"):
+        return []
+    from .signing import signature_report, trust_roots_from_config
+
+    return signature_report(content, trust_roots_from_config(current_app.config), lang=lang)
+
+
 def original_for(content: bytes) -> IssuedDocument | None:
     """The register entry one of whose files is byte for byte this one, if any."""
     rendition = rendition_for(content)

@@ -315,7 +315,7 @@ def verify(number):
     """The register entry behind a number; an uploaded file is its original only when it is
     byte for byte the file issued under this number."""
     document = issuing.find(number)
-    verdict, match, missing = None, None, False
+    verdict, match, missing, signed = None, None, False, []
     if request.method == "POST":
         content = _uploaded()
         if content is None:
@@ -323,14 +323,15 @@ def verify(number):
         else:
             match = issuing.original_for(content)
             verdict = match is not None and match.id == document.id
+            signed = issuing.signatures(content, g.lang if g.lang in ("kk", "ru") else "ru")
     return render_template("web/docpages/verify.html", document=document, verdict=verdict,
-                           match=match, missing=missing)
+                           match=match, missing=missing, signatures=signed)
 
 
 @bp.route("/verify", methods=["GET", "POST"])
 def verify_any():
     """Which issued document, if any, an uploaded file is the original of."""
-    verdict, match, missing = None, None, False
+    verdict, match, missing, signed = None, None, False, []
     if request.method == "POST":
         content = _uploaded()
         if content is None:
@@ -338,8 +339,9 @@ def verify_any():
         else:
             match = issuing.original_for(content)
             verdict = match is not None
+            signed = issuing.signatures(content, g.lang if g.lang in ("kk", "ru") else "ru")
     return render_template("web/docpages/verify.html", document=None, verdict=verdict, match=match,
-                           missing=missing)
+                           missing=missing, signatures=signed)
 
 
 def init_api(app) -> None:
