@@ -20,7 +20,7 @@ from docservice.batch import jobs
 from docservice.documents import issuing
 from docservice.errors import Forbidden, Invalid
 from docservice.models import BatchItem, BatchJob, IssuedDocument, Journal, db
-from docservice.models.archive import CANCELLED, DONE, FAILED, FILED, ISSUED, PENDING, RENDERED
+from docservice.models.archive import CANCELLED, DONE, FAILED, FILED, ISSUED, PENDING
 from docservice.models.journal import OPEN
 
 PERIOD = "2026-2027/1"

@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 from store import journal, user
-from test_doc_vedomost import LESSON, STUDENT, reopened
+from test_doc_vedomost import LESSON, STUDENT
 from test_signing import PASSWORD, SIGNER_CN, _asn1, _pkcs12, pki  # noqa: F401  (pki: a fixture)
 from web_client import csrf, post, signed_in
 

@@ -22,7 +22,7 @@ from web_client import page, signed_in
 
 from docservice import reopen
 from docservice.journals import lock_overdue
-from docservice.models import LOCKED, OPEN, Journal, ReminderSent, User, db
+from docservice.models import LOCKED, OPEN, Journal, ReminderSent, db
 
 pytestmark = pytest.mark.demo
 
