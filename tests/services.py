@@ -1,10 +1,14 @@
 """Real servers the process tests start for themselves: a free port, a Redis of their own."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +57,22 @@ def redis_url(tmp_path):
     finally:
         redis.terminate()
         redis.wait(10)
+
+
+@contextmanager
+def celery_worker(celery: str, env: dict, cwd: Path, log: Path, concurrency: int = 2, name: str = "test"):
+    """A real Celery worker of docservice's batch jobs (``celery`` its command), stopped with
+    SIGTERM (SIGKILL after 30 s) when the block ends; its log in ``log``."""
+    with log.open("w") as out:
+        worker = subprocess.Popen([celery, "-A", "docservice.batch.celery_app", "worker", "--concurrency",
+                                   str(concurrency), "--loglevel", "warning", "--without-gossip", "--without-mingle",
+                                   "-n", f"{name}-{os.getpid()}@%h"], env=env, cwd=cwd, start_new_session=True,
+                                  stdout=subprocess.DEVNULL, stderr=out)
+        try:
+            yield worker
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from services import celery_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -108,20 +109,8 @@ def test_celery_workers_on_redis_print_the_same_archive(tmp_path, demo_sqlite_te
     # With a broker the run only hands out the items and waits: without a worker it would
     # stop after BATCH_STALL_SECONDS with the job resumable (and this test would fail).
     env = {**s["env"], "CELERY_BROKER_URL": redis_url, "DOCSERVICE_BATCH_STALL_SECONDS": "60"}
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([str(BIN / "celery"), "-A", "docservice.batch.celery_app", "worker", "--concurrency", "2",
-                               "--loglevel", "warning", "--without-gossip", "--without-mingle", "-n",
-                               f"archive-test-{os.getpid()}@%h"], env=env, cwd=ROOT, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=log)
-    try:
+    with celery_worker(str(BIN / "celery"), env, ROOT, tmp_path / "worker.log", name="archive-test"):
         done = subprocess.run(print_command(s), env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, done.stderr[-2000:] + (tmp_path / "worker.log").read_text()[-2000:]
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-        log.close()
     assert documents(s) == reference
     assert count(s, "select count(*) from issued_document") == len(reference)

@@ -298,6 +298,11 @@ STUDENT, LESSON = "24010001", "2026-09-02"  # J0001: 45 entered instead of 54
 
 def reopened(clock):
     close_journal(user("t.anat2"), journal("J0001"))
+    return reopened_after_closing(clock)
+
+
+def reopened_after_closing(clock):
+    """J0001 (closed): a grade-changing reopening of STUDENT's LESSON through the whole chain."""
     clock.advance(days=1)
     req = reopen.file_request(user("t.anat2"), journal("J0001"), "with_change", "Ошибка при вводе: 45 вместо 54",
                               wrong_entry_on=date(2026, 9, 2), students=[STUDENT], columns=[LESSON])

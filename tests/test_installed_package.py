@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from docs_reading import docx_text, pdf_text
-from services import free_port, wait_for
+from services import celery_worker, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CLOCK = "2026-11-05T10:00:00"     # the tests' clock: inside the demo's period
@@ -137,30 +136,16 @@ def _get(url, headers=None):
 
 
 def test_a_celery_worker_of_the_installed_package_prints_an_archive_job(install, redis_url, tmp_path):
-    if shutil.which("celery", path=str(install["venv"] / "bin")) is None:
-        pytest.fail("the install has no celery command")
     run(install, "db", "upgrade")
     run(install, "demo", "load", "--if-empty")
     env = {**install["env"], "CELERY_BROKER_URL": redis_url, "DOCSERVICE_FROZEN_AT": ARCHIVE_CLOCK,
            "DOCSERVICE_BATCH_STALL_SECONDS": "90"}
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(["celery", "-A", "docservice.batch.celery_app", "worker", "--concurrency", "1",
-                               "--loglevel", "warning", "--without-gossip", "--without-mingle",
-                               "-n", f"install-test-{os.getpid()}@%h"],
-                              cwd=install["work"], env=env, stdout=subprocess.DEVNULL, stderr=log,
-                              start_new_session=True)
-    try:
+    celery = str(install["venv"] / "bin" / "celery")
+    with celery_worker(celery, env, install["work"], tmp_path / "worker.log", concurrency=1, name="install-test"):
         done = subprocess.run(["docservice", "archive", "print", "--period", "2026-2027/1", "--school", "PB",
                                "--type", "summary_vedomost", "--out", str(tmp_path / "archive")],
                               cwd=install["work"], env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:] + (tmp_path / "worker.log").read_text()
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-        log.close()
     manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text(encoding="utf-8"))
     assert [(d["type"], d["label"]) for d in manifest["documents"]] == [("summary_vedomost", "ОЗ-25-06к")]
     number = manifest["documents"][0]["number"]

@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import func, select
 from store import journal, user
-from test_doc_vedomost import LESSON, STUDENT
+from test_doc_vedomost import LESSON, STUDENT, reopened_after_closing
 from test_signing import PASSWORD, SIGNER_CN, _asn1, _pkcs12, pki  # noqa: F401  (pki: a fixture)
 from web_client import csrf, post, signed_in
 
@@ -102,7 +102,7 @@ def test_a_rendition_carries_the_data_of_the_original_after_the_marks_changed(ap
     original = issuing.issue(user("or.inspector"), "vedomost", VEDOMOST, "ru", "pdf")
     assert not original.already
     # A grade-changing reopening changes the student's lesson mark, and so their РД.
-    request = reopened_again(clock)
+    request = reopened_after_closing(clock)
     set_mark(user("t.anat2"), journal("J0001"), STUDENT, LESSON, "54")
     reopen.complete(user("t.anat2"), request)
     after = next(r for r in results_json(journal("J0001")) if r["student_id"] == STUDENT)
@@ -117,19 +117,6 @@ def test_a_rendition_carries_the_data_of_the_original_after_the_marks_changed(ap
         content = issuing.content_of(kk.document, rendition)
         assert hashlib.sha256(content).hexdigest() == rendition.sha256
         assert issuing.rendition_for(content).id == rendition.id
-
-
-def reopened_again(clock):
-    """J0001 is closed already here: the reopen chain of the vedomost tests, from filing on."""
-    from datetime import date
-
-    clock.advance(days=1)
-    req = reopen.file_request(user("t.anat2"), journal("J0001"), "with_change", "Ошибка при вводе: 45 вместо 54",
-                              wrong_entry_on=date(2026, 9, 2), students=[STUDENT], columns=[LESSON])
-    reopen.visa(user("head.anat"), req)
-    reopen.decide(user("dean.gm"), req, "7", date(2026, 11, 6))
-    reopen.grant(user("or.head"), req)
-    return req
 
 
 def _num(value) -> str:
