@@ -22,7 +22,7 @@ BIN = Path(sys.executable).parent
 PERIOD = "2026-2027/1"
 FROZEN_AT = "2026-12-02T10:00:00"  # most demo journals are past their deadline by then
 # The reference print is made once for the module: its tests run on one worker.
-pytestmark = pytest.mark.xdist_group("archive_processes")
+pytestmark = pytest.mark.xdist_group(name="archive_processes")
 
 
 def store(tmp: Path, template: Path, name: str) -> dict:

@@ -27,7 +27,7 @@ DEMO_CLOCK = "2026-11-05T10:00:00"     # the tests' clock: inside the demo's per
 ARCHIVE_CLOCK = "2026-12-02T10:00:00"  # most demo journals are past their deadline by then
 
 # One install for the module: its tests run on one worker.
-pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group("installed_package")]
+pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group(name="installed_package")]
 
 
 @pytest.fixture(scope="module")
