@@ -10,10 +10,11 @@ run: deps db demo  ## venv, install, database, demo data, serve on http://127.0.
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Parallel workers (pytest-xdist), one per core by default; each has its own SQLite files and
-# its own PostgreSQL database. Tests sharing an expensive module fixture stay on one worker.
+# its own PostgreSQL database. What is expensive to make (the installed wheel, the reference
+# archive print) is made once per run and shared through a file lock (tests/services.py).
 TEST_WORKERS ?= auto
 test: deps  ## the whole test suite (SQLite, and PostgreSQL when it is reachable), in parallel workers
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(TEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(TEST_ARGS)
 
 deps: system-deps $(VENV)/.installed catalogs
 

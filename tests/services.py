@@ -1,6 +1,7 @@
 """Real servers the process tests start for themselves: a free port, a Redis of their own."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -11,6 +12,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once per test run and shared by every xdist worker: the first worker to
+    ask makes it with ``make(folder)`` under a file lock; the others wait, then use it."""
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
 
 
 def free_port() -> int:

@@ -20,35 +20,44 @@ from pathlib import Path
 
 import pytest
 from docs_reading import docx_text, pdf_text
-from services import celery_worker, free_port, wait_for
+from services import celery_worker, free_port, made_once, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CLOCK = "2026-11-05T10:00:00"     # the tests' clock: inside the demo's period
 ARCHIVE_CLOCK = "2026-12-02T10:00:00"  # most demo journals are past their deadline by then
 
-# One install for the module: its tests run on one worker.
-pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group(name="installed_package")]
+pytestmark = pytest.mark.packaging
 
 
-@pytest.fixture(scope="module")
-def install(tmp_path_factory):
-    """The wheel (built through the sdist, as ``python -m build`` does) in a new virtualenv."""
-    tmp = tmp_path_factory.mktemp("install")
-    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(tmp / "dist"), str(ROOT)],
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> dict:
+    """The wheel (built through the sdist, as ``python -m build`` does) in a new virtualenv:
+    made once per run, by whichever worker asks first."""
+    folder = made_once(tmp_path_factory, "installed-package", _build_and_install)
+    return {"wheel": next((folder / "dist").glob("docservice-*.whl")), "venv": folder / "venv"}
+
+
+def _build_and_install(folder: Path) -> None:
+    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(ROOT)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    wheel = next((tmp / "dist").glob("docservice-*.whl"))
-    subprocess.run([sys.executable, "-m", "venv", str(tmp / "venv")], check=True, timeout=120)
-    pip = subprocess.run([str(tmp / "venv" / "bin" / "pip"), "install", "-q", str(wheel)],
+    wheel = next((folder / "dist").glob("docservice-*.whl"))
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=120)
+    pip = subprocess.run([str(folder / "venv" / "bin" / "pip"), "install", "-q", str(wheel)],
                          capture_output=True, text=True, timeout=900)
     assert pip.returncode == 0, pip.stderr[-3000:]
-    work = tmp / "work"
+
+
+@pytest.fixture
+def install(installed, tmp_path) -> dict:
+    """A deployment of the installed package: an empty folder to run in, a home of its own."""
+    work = tmp_path / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DOCSERVICE_", "FLASK_", "PYTHON", "VIRTUAL_ENV")) and k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
-    env.update(PATH=f"{tmp / 'venv' / 'bin'}:{env['PATH']}", DOCSERVICE_HOME=str(tmp / "home"),
+    env.update(PATH=f"{installed['venv'] / 'bin'}:{env['PATH']}", DOCSERVICE_HOME=str(tmp_path / "home"),
                DOCSERVICE_FROZEN_AT=DEMO_CLOCK, DOCSERVICE_LANG="ru", PYTHONWARNINGS="ignore")
-    return {"wheel": wheel, "venv": tmp / "venv", "work": work, "home": tmp / "home", "env": env}
+    return {**installed, "work": work, "home": tmp_path / "home", "env": env}
 
 
 def run(install, *args, timeout=300, **env):
@@ -137,7 +146,7 @@ def _get(url, headers=None):
 
 def test_a_celery_worker_of_the_installed_package_prints_an_archive_job(install, redis_url, tmp_path):
     run(install, "db", "upgrade")
-    run(install, "demo", "load", "--if-empty")
+    run(install, "demo", "load")
     env = {**install["env"], "CELERY_BROKER_URL": redis_url, "DOCSERVICE_FROZEN_AT": ARCHIVE_CLOCK,
            "DOCSERVICE_BATCH_STALL_SECONDS": "90"}
     celery = str(install["venv"] / "bin" / "celery")
