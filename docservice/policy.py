@@ -60,6 +60,9 @@ GLOBAL_RULES = {
     # Issue 5: the nomenclature of files and the period-wide batch jobs (archive printing,
     # a type for every group …) are the registrar's office's.
     "archive.manage": ("registrar", "registrar_head"),
+    # Issue 10: the register of issued documents (журнал регистрации) is the registrar's
+    # office's; the vice-rector reads it too, as every issued document.
+    "register.view": ("registrar", "registrar_head", "vice_rector"),
 }
 
 

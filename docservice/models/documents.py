@@ -9,10 +9,11 @@ under the number — the original and each rendition in another language or form
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import db
 
@@ -44,6 +45,13 @@ class IssuedDocument(db.Model):
     group_code: Mapped[str | None] = mapped_column(String(64), index=True)
     discipline: Mapped[str | None] = mapped_column(String(500))
     person: Mapped[str | None] = mapped_column(String(300))
+    # The same three folded (Unicode form, case, spaces: ``search_folded``), kept by ``_fold``
+    # below: the register's search compares folded text, because SQLite's lower() folds only
+    # ASCII and PostgreSQL's depends on the database's locale — Kazakh and Russian would not
+    # match in another case.
+    group_folded: Mapped[str | None] = mapped_column(String(64))
+    discipline_folded: Mapped[str | None] = mapped_column(String(500))
+    person_folded: Mapped[str | None] = mapped_column(String(300))
     # The original: its language and format; its hash, size and file once rendered.
     lang: Mapped[str] = mapped_column(String(2))
     fmt: Mapped[str] = mapped_column(String(8))
@@ -66,6 +74,23 @@ class IssuedDocument(db.Model):
     successor = relationship("IssuedDocument", remote_side=[id], foreign_keys=[superseded_by_id])
     renditions = relationship("DocumentRendition", back_populates="document", order_by="DocumentRendition.id",
                               cascade="all, delete-orphan")
+
+    @validates("group_code", "discipline", "person")
+    def _fold(self, name: str, value: str | None) -> str | None:
+        column = FOLDED[name]
+        limit = self.__table__.c[column].type.length  # folding may lengthen a word (ß → ss)
+        setattr(self, column, None if value is None else search_folded(value)[:limit])
+        return value
+
+
+# The searchable columns and their folded copies.
+FOLDED = {"group_code": "group_folded", "discipline": "discipline_folded", "person": "person_folded"}
+
+
+def search_folded(text: str) -> str:
+    """Text as the register's search compares it: NFC, case folded, spaces collapsed — so
+    «ҚАЛЫПТЫ  физиология» finds «Қалыпты физиология» on either database."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 class DocumentRendition(db.Model):

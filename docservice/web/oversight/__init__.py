@@ -10,6 +10,7 @@ the IT department and the student (SPEC §1, §4).
 | ``/registrar/monitoring`` — journals per department, reopenings, levels, memos | ``monitoring.view`` |
 | ``/registrar/import`` — dataset import, previewed, then confirmed | ``dataset.import`` |
 | ``/registrar/archive`` — archive printing and period-wide batch jobs; the nomenclature of files | ``archive.manage`` |
+| ``/registrar/register`` — the register of issued documents: search, files, XLSX export | ``register.view`` |
 | ``/it/logins`` — login requests → accounts with a one-time password | IT (``users.manage``) |
 | ``/my-grades`` — the student's own grades and GPA | student (``grades.own``) |
 
@@ -64,16 +65,19 @@ for endpoint, label, action, order in (
         ("oversight.monitoring", lazy_gettext("Monitoring"), "monitoring.view", 55),
         ("oversight.import_page", lazy_gettext("Import"), "dataset.import", 60),
         ("oversight.archive", lazy_gettext("Archive"), "archive.manage", 62),
+        ("oversight.register", lazy_gettext("Document register"), "register.view", 63),
         ("oversight.logins", lazy_gettext("Login requests"), "users.manage", 65)):
     nav.add(endpoint, label, roles=GLOBAL_RULES[action], order=order)
 
-from . import archive, department, it, registrar, requests, student  # noqa: E402,F401  (routes on bp)
+from . import archive, department, it, register, registrar, requests, student  # noqa: E402,F401  (routes on bp)
 
 
 def init_api(app) -> None:
     """The JSON routes of these pages, under /api/v1 (flask-smorest, in the OpenAPI file)."""
     from .api import blp
     from .archive_api import blp as archive_blp
+    from .register_api import blp as register_blp
 
     app.extensions["docservice.api"].register_blueprint(blp)
     app.extensions["docservice.api"].register_blueprint(archive_blp)
+    app.extensions["docservice.api"].register_blueprint(register_blp)
