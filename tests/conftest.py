@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -41,26 +42,37 @@ def _pg_problem() -> str | None:
         return f"PostgreSQL not reachable at {PG_URL} ({type(exc).__name__}); set DOCSERVICE_TEST_PG_URL"
 
 
+@contextmanager
+def pg_database(tag: str = ""):
+    """A PostgreSQL database of its own (``<test>[_<tag>]_<worker>_<pid>``) on
+    ``DOCSERVICE_TEST_PG_URL``'s server, empty, dropped when the block ends; its URL. Skips the
+    test with the reason when the server is not reachable."""
+    problem = _pg_problem()
+    if problem:
+        pytest.skip(problem)
+    base = make_url(PG_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = "_".join(part for part in (base.database, tag, worker, str(os.getpid())) if part)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_ready():
     """A PostgreSQL database of this test process's own (``<test>_<worker>_<pid>``), made from
     ``DOCSERVICE_TEST_PG_URL``'s server, migrated once and dropped at the end: parallel
     workers and parallel sessions never share a schema."""
-    problem = _pg_problem()
-    if problem:
-        pytest.skip(problem)
-    base = make_url(PG_URL)
-    name = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    _migrate(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database() as url:
+        _migrate(url)
+        yield url
 
 
 @pytest.fixture(scope="session")
