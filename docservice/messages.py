@@ -472,4 +472,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Подпись не удаётся прочитать",
         "en": "The signature cannot be read",
     },
+    # --- sessions and passwords (issue 11b) ---------------------------------------
+    "password_blank": {
+        "kk": "Құпиясөз тек бос орындардан тұрмауы керек",
+        "ru": "Пароль не может состоять только из пробелов",
+        "en": "The password cannot be only spaces",
+    },
+    "password_has_login": {
+        "kk": "Құпиясөзде логин болмауы керек",
+        "ru": "Пароль не должен содержать логин",
+        "en": "The password must not contain the login",
+    },
+    "password_common": {
+        "kk": "Бұл құпиясөз тым кең таралған (жиі қолданылатын құпиясөздер тізімінде бар): басқасын таңдаңыз",
+        "ru": "Этот пароль слишком распространён (есть в списке частых паролей): выберите другой",
+        "en": "This password is too common (it is in a list of frequent passwords): choose another",
+    },
+    "password_unchanged": {
+        "kk": "Жаңа құпиясөз қазіргісімен бірдей болмауы керек",
+        "ru": "Новый пароль должен отличаться от текущего",
+        "en": "The new password must differ from the current one",
+    },
+    "login_slowed": {
+        "kk": "Бұл логинге тым көп сәтсіз әрекет жасалды: {seconds} секундтан кейін қайталаңыз",
+        "ru": "Слишком много неудачных попыток входа под этим логином: повторите через {seconds} с",
+        "en": "Too many failed attempts on this login: try again in {seconds} s",
+    },
+    "csrf_missing": {
+        "kk": "Беттің қауіпсіздік белгісі (CSRF) жоқ немесе ескірген: бетті жаңартыңыз",
+        "ru": "Нет или устарел защитный токен страницы (CSRF): обновите страницу",
+        "en": "The page's security token (CSRF) is missing or expired: reload the page",
+    },
 }
