@@ -103,3 +103,11 @@ LOGIN_SLOWDOWN_AFTER = 10
 LOGIN_SLOWDOWN_MAX_SECONDS = 60
 # Strict-Transport-Security max-age (seconds), sent when PUBLIC_URL is https.
 HSTS_MAX_AGE = 31536000
+
+# Hostile input (issue 11a, docservice/safe_input.py, docservice/spreadsheets.py). JSON deeper
+# than this is refused (400); MAX_CONTENT_LENGTH holds for chunked bodies too (413). Workbooks
+# are checked before openpyxl opens them: XLSX_MAX_FILE_BYTES, XLSX_MAX_PARTS,
+# XLSX_MAX_UNPACKED_BYTES, XLSX_MAX_PART_BYTES, XLSX_MAX_SHARED_STRINGS_BYTES,
+# XLSX_MAX_SHARED_STRINGS, XLSX_MAX_ROWS, XLSX_MAX_COLUMNS, XLSX_MAX_CELLS override the defaults
+# of spreadsheets.XlsxLimits (a KTP workbook has its own, smaller row and cell limits).
+MAX_JSON_DEPTH = 32
