@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, g, jsonify, request, session
-from flask_login import LoginManager, current_user, logout_user, user_logged_in
+from flask_login import LoginManager, current_user, logout_user, user_loaded_from_cookie, user_logged_in
 
 from .models import User, db
 
@@ -104,6 +104,7 @@ def init_app(app: Flask) -> None:
         return None
 
     @user_logged_in.connect_via(app)
+    @user_loaded_from_cookie.connect_via(app)
     def _signed_in(_app, user, **_):
         now = int(time.time())
         session["auth_at"] = session["seen"] = now
