@@ -48,3 +48,10 @@ bench-archive: deps  ## time a period's archive printing (1,000 vedomosts; 1 and
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
+
+# Known vulnerabilities of the pinned requirements.txt (pip-audit, pinned in requirements-test.txt).
+# Exit 2 and "NOT CHECKED" when the vulnerability database cannot be reached; AUDIT_ARGS go to
+# pip-audit (e.g. AUDIT_ARGS="-s osv", or "--no-deps --disable-pip" for the pins alone).
+.PHONY: audit
+audit: $(VENV)/.installed  ## known vulnerabilities of requirements.txt; says NOT CHECKED (exit 2) when it could not look
+	$(BIN)/python scripts/audit.py -r requirements.txt $(AUDIT_ARGS)

@@ -1,18 +1,31 @@
-"""Journal cell values as people type them: ``85``, ``н/б``, ``н/б`` + ``перезачет`` (SPEC §3)."""
+"""Journal cell values as people type them: ``85``, ``н/б``, ``н/б`` + ``перезачет`` (SPEC §3).
+
+Typed text is normalised to NFC first; a mark is written with the ASCII digits 0–9 only —
+``"٨٥"``, ``"８５"`` or ``"𝟖𝟓"`` look like 85 but are refused, never stored as 85 (issue 11).
+"""
 from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
 
 from .errors import Invalid
 from .grading import ABSENT, TRANSFER_NOTES, Cell
 
 # Spellings people type for "absent"; all stored as н/б.
 ABSENT_SPELLINGS = {"н/б", "н", "нб", "н/Б", "Н/Б", "Н", "НБ"}
+ASCII_WHOLE = re.compile(r"[0-9]{1,10}")
 
 
 def parse_cell(raw, note: str | None = None, field: str = "value") -> Cell | None:
     """Validate a typed value; ``None`` or an empty string clears the cell."""
     if isinstance(raw, dict):  # the dataset's {"value": "н/б", "note": "перезачет"}
         raw, note = raw.get("value"), raw.get("note", note)
-    note = (note or "").strip() or None
+    if isinstance(raw, str):
+        raw = unicodedata.normalize("NFC", raw)
+    if note is not None and not isinstance(note, str):
+        raise Invalid("mark_note_invalid", field="note", note=str(note)[:40])
+    note = unicodedata.normalize("NFC", note or "").strip() or None
     if note and note.lower() in TRANSFER_NOTES:
         note = note.lower()  # "Перезачет" typed with a capital is the same note
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -38,11 +51,14 @@ def _whole_number(raw) -> int | None:
         return raw
     if isinstance(raw, float):
         return int(raw) if raw.is_integer() else None
-    text = str(raw).strip()
-    # isdecimal, not isdigit: "²" is a digit int() refuses; a huge digit string exceeds int()'s limit.
-    if not text.isdecimal() or len(text) > 10:
+    if isinstance(raw, Decimal):
+        return int(raw) if raw.is_finite() and raw == raw.to_integral_value() else None
+    if not isinstance(raw, str):
         return None
-    return int(text)
+    # Only 0-9: str.isdecimal() and int() take any script's digits ("٨٥", "８５", "𝟖𝟓" → 85);
+    # at most 10 of them (a huge digit string exceeds int()'s limit).
+    text = raw.strip()
+    return int(text) if ASCII_WHOLE.fullmatch(text) else None
 
 
 def cell_text(cell: Cell | None) -> str | None:

@@ -37,3 +37,21 @@ def acting_user(login: str | None):
 
 
 as_option = click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (their permissions apply).")
+
+
+def read_json_file(path) -> object:
+    """A JSON file given on the command line, read as any input from outside is
+    (``safe_input.loads``: UTF-8, depth, characters); a malformed one is a one-line error."""
+    import json
+    from pathlib import Path
+
+    from .errors import DatasetError
+    from .safe_input import loads
+
+    path = Path(path)
+    try:
+        return loads(path.read_bytes())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DatasetError("dataset_unreadable", where=path.name, detail=str(exc)) from None
+    except DomainError as err:
+        raise DatasetError(err.code, where=path.name, **err.params) from None

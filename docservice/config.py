@@ -23,9 +23,9 @@ DISCIPLINE_TEACHER = [(4, "reprimand"), (2, "warning"), (1, "verbal_remark")]
 DISCIPLINE_DEPARTMENT = [(6, "reprimand"), (3, "warning"), (1, "verbal_remark")]
 MEMO_THRESHOLD = 3             # more than this many grade-changing errors → memo to the vice-rector
 
-PASSWORD_MIN_LENGTH = 8
-LOGIN_MAX_FAILURES = 5         # failed sign-ins of one login …
-LOGIN_WINDOW_MINUTES = 15      # … within this many minutes lock it for that long
+PASSWORD_MIN_LENGTH = 10      # and not the login, not a common password, not the current one
+LOGIN_MAX_FAILURES = 5         # failed sign-ins of one login from one client address …
+LOGIN_WINDOW_MINUTES = 15      # … within this many minutes refuse that client that login for that long
 
 # Reverse proxies in front of the service whose X-Forwarded-* headers are trusted (0: none).
 TRUSTED_PROXIES = 0
@@ -86,3 +86,28 @@ SIGNING_TSA_URL = None
 SIGNING_REASON = "Ресми құжат / Официальный документ"
 SIGNING_LOCATION = "Алматы"
 SIGNING_TRUST_ROOTS = []
+
+# Sessions (issue 11b). A session ends PERMANENT_SESSION_LIFETIME seconds after sign-in, or
+# after SESSION_IDLE_MINUTES without a request (None: no idle limit); signing out, changing or
+# resetting the password ends every session of the user (User.session_epoch).
+PERMANENT_SESSION_LIFETIME = 12 * 3600
+REMEMBER_COOKIE_DURATION = 12 * 3600
+SESSION_IDLE_MINUTES = 120
+# Sign-in throttling beside LOGIN_MAX_FAILURES: one client address with this many failures
+# across all logins within LOGIN_WINDOW_MINUTES is refused for that while; a login with
+# LOGIN_SLOWDOWN_AFTER failures from all addresses is slowed, not locked: each further try
+# waits 2, 4, 8 … seconds after the last failure, at most LOGIN_SLOWDOWN_MAX_SECONDS, except
+# from a browser that has signed in as that login before (a signed cookie says so).
+LOGIN_CLIENT_MAX_FAILURES = 20
+LOGIN_SLOWDOWN_AFTER = 10
+LOGIN_SLOWDOWN_MAX_SECONDS = 60
+# Strict-Transport-Security max-age (seconds), sent when PUBLIC_URL is https.
+HSTS_MAX_AGE = 31536000
+
+# Hostile input (issue 11a, docservice/safe_input.py, docservice/spreadsheets.py). JSON deeper
+# than this is refused (400); MAX_CONTENT_LENGTH holds for chunked bodies too (413). Workbooks
+# are checked before openpyxl opens them: XLSX_MAX_FILE_BYTES, XLSX_MAX_PARTS,
+# XLSX_MAX_UNPACKED_BYTES, XLSX_MAX_PART_BYTES, XLSX_MAX_SHARED_STRINGS_BYTES,
+# XLSX_MAX_SHARED_STRINGS, XLSX_MAX_ROWS, XLSX_MAX_COLUMNS, XLSX_MAX_CELLS override the defaults
+# of spreadsheets.XlsxLimits (a KTP workbook has its own, smaller row and cell limits).
+MAX_JSON_DEPTH = 32

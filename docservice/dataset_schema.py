@@ -5,7 +5,7 @@ for type and presence. References between records are checked by the importer.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .models import KINDS, ROLES
 
@@ -19,8 +19,27 @@ class Loose(Schema):
 
 
 class Text(Loose):
-    kk = fields.String(required=True, validate=validate.Length(min=1))
-    ru = fields.String(required=True, validate=validate.Length(min=1))
+    # At most what the store's columns hold (names: 300; Text200 positions, Text500 topics).
+    kk = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    ru = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class Text200(Loose):
+    kk = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    ru = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class Text500(Loose):
+    kk = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    ru = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+def _short(limit: int):
+    """A value kept as text of at most ``limit`` characters (``semester``: 1, "2", "summer")."""
+    def check(value) -> None:
+        if len(str(value)) > limit:
+            raise ValidationError(f"Longer than maximum length {limit}.")
+    return check
 
 
 class Addressee(Loose):
@@ -55,10 +74,10 @@ class ProgramSchema(Loose):
 class StaffSchema(Loose):
     login = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._-]{2,64}$"))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    position = fields.Nested(Text, allow_none=True, load_default=None)
+    position = fields.Nested(Text200, allow_none=True, load_default=None)
     department = fields.String(allow_none=True, load_default=None)
     school = fields.String(allow_none=True, load_default=None)
-    email = fields.Email(allow_none=True, load_default=None)
+    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=200))
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True)
 
 
@@ -90,8 +109,8 @@ class CurriculumSchema(Loose):
     department = fields.String(required=True)
     program = fields.String(required=True)
     course = fields.Integer(required=True, strict=True, validate=validate.Range(1, 7))
-    semester = fields.Raw(required=True)
-    control = fields.String(load_default="exam")
+    semester = fields.Raw(required=True, validate=_short(16))
+    control = fields.String(load_default="exam", validate=validate.Length(min=1, max=32))
     blocks = fields.List(fields.Nested(PartSchema), load_default=list)
     parts = fields.List(fields.Nested(PartSchema), load_default=list)
     scheme = fields.Dict(allow_none=True, load_default=None)
@@ -99,11 +118,11 @@ class CurriculumSchema(Loose):
 
 class LessonSchema(Loose):
     date = fields.Date(required=True)
-    time = fields.String(allow_none=True, load_default=None)
-    topic = fields.Nested(Text, allow_none=True, load_default=None)
-    type = fields.String(allow_none=True, load_default=None)
+    time = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=32))
+    topic = fields.Nested(Text500, allow_none=True, load_default=None)
+    type = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=32))
     hours = fields.Float(allow_none=True, load_default=None, validate=validate.Range(min=0))
-    room = fields.String(allow_none=True, load_default=None)
+    room = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=32))
 
 
 class JournalSchema(Loose):

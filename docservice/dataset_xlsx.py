@@ -73,8 +73,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import DatasetError
+from .errors import DatasetError, DomainError
 from .messages import LANGUAGES
+from .safe_input import loads as json_loads
+from .spreadsheets import check_xlsx, inert_cell
 
 __all__ = ["read_workbook", "write_workbook", "dataset_to_xlsx_bytes"]
 
@@ -211,8 +213,9 @@ def _text_cell(ws, value: str, font=None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
     # Text format keeps what a person later types there ("24010001", "2026-09-02") as text.
     cell.number_format = "@"
-    if value.startswith("="):
-        cell.data_type = "s"  # data, not a formula
+    # Data, never a formula: "=HYPERLINK(…)" stays text, also when edited (spreadsheets.inert_cell);
+    # the value itself is kept, so the file imports again unchanged.
+    inert_cell(cell)
     if font:
         cell.font = font
     return cell
@@ -258,8 +261,8 @@ def read_workbook(source: Source) -> tuple[dict, dict]:
     and a lesson or curriculum part whose journal / item is not there.
     """
     where = _file_name(source)
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
+    # Sizes, parts, rows, cells and shared strings are counted before openpyxl unpacks anything.
+    source = check_xlsx(source, where)
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -387,9 +390,11 @@ def _unflatten(cells: dict, sheet: _Sheet, where: str = "") -> dict:
     for column, value in cells.items():
         if column in sheet.jsons and value is not None:
             try:
-                record[column] = json.loads(str(value))
+                record[column] = json_loads(str(value))
             except json.JSONDecodeError as exc:
                 raise DatasetError("field_invalid", where=where, field=column, detail=str(exc)) from None
+            except DomainError as err:
+                raise DatasetError(err.code, where=where, field=column, **err.params) from None
         elif value is None:
             if column in sheet.lists:
                 record[column] = []

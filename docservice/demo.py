@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 # The password the lead's seeding sets for every demo user (kept here so docs agree).
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "Demo-2026-kaznmu"  # meets the password policy (docservice.users.check_new_password)
 
 FORMAT = "docservice-dataset/1"
 ACADEMIC_YEAR = "2026-2027"

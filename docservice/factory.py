@@ -39,12 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_migrations(app)
     app.extensions["docservice.clock"] = app.config.get("CLOCK") or _clock(app.config)
 
-    from . import api, auth, plugins, request_ids
+    from . import api, auth, plugins, request_ids, safe_input
     from .cli import register_cli
     from .status import bp as status_bp
 
     _behind_proxies(app)
     request_ids.init_app(app)
+    safe_input.init_app(app)  # body size, JSON, text of the URL and forms: before anything reads them
     plugins.init_app(app)
     auth.init_app(app)
     api.init_app(app)

@@ -19,6 +19,7 @@ from . import policy
 from .cells import cell_text, parse_cell
 from .clock import now as clock_now
 from .dataset_schema import FORMAT, DatasetSchema
+from .documents.validation import coded
 from .errors import DatasetError, DomainError
 from .grading import Scheme
 from .models.journal import exam_is_here
@@ -28,6 +29,8 @@ from .models import (
     EXAM, AssessmentScheme, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher,
     Lesson, Mark, MarkHistory, Period, Program, School, Setting, Student, User, db,
 )
+from .safe_input import ascii_number_errors, check_tree
+from .safe_input import loads as json_loads
 from .users import set_roles
 
 
@@ -54,9 +57,11 @@ def read_dataset(path: str | Path) -> tuple[dict, dict]:
 
         return read_workbook(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8")), {}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json_loads(path.read_bytes()), {}
+    except (OSError, json.JSONDecodeError) as exc:
         raise DatasetError("dataset_unreadable", where=path.name, detail=str(exc)) from None
+    except DomainError as err:  # not UTF-8, too deep, a character no field may hold
+        raise DatasetError(err.code, where=path.name, **err.params) from None
 
 
 def import_file(actor: User | None, path: str | Path, dry_run: bool = False) -> ImportSummary:
@@ -73,8 +78,13 @@ def import_dataset(actor: User | None, data: dict, origins: dict | None = None,
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise DatasetError("dataset_format", where="format", found=found)
+    _check_text(data, origins)
+    schema = DatasetSchema()
+    not_ascii = ascii_number_errors(schema, data)  # "٥" is not 5: marshmallow's float() would say it is
+    if not_ascii:
+        raise _first_error(not_ascii, data, origins)
     try:
-        clean = DatasetSchema().load(data)
+        clean = schema.load(data)
     except ValidationError as exc:
         raise _first_error(exc.messages, data, origins) from None
     _check_references(clean, origins)
@@ -91,6 +101,18 @@ def import_dataset(actor: User | None, data: dict, origins: dict | None = None,
 
 
 # --- errors --------------------------------------------------------------------------
+
+def _check_text(data: dict, origins: dict) -> None:
+    """Every string of the dataset (a workbook's cells too: openpyxl turns ``_x0000_`` into NUL)
+    can be stored and printed; the error names the record and the field."""
+    try:
+        check_tree(data)
+    except DomainError as err:
+        path = str(err.params.get("name", ""))
+        record, _, field = path.rpartition(".")
+        raise DatasetError(err.code, where=_where(record or path, origins), field=field or None,
+                           **err.params) from None
+
 
 def _where(path: str, origins: dict) -> str:
     """The most precise human location known for a JSON path."""
@@ -110,6 +132,8 @@ def _first_error(messages, data, origins, path: str = "") -> DatasetError:
         return _first_error(value, _get(data, key), origins, sub)
     text = value[0] if isinstance(value, list) else str(value)
     record = path or key
+    if isinstance(text, coded):  # our own check, with its own message
+        return DatasetError(text.code, where=_where(record, origins), field=str(key), **text.params)
     if text.startswith("Missing data"):
         return DatasetError("field_required", where=_where(record, origins), field=str(key))
     bad = _get(data, key)
@@ -239,11 +263,22 @@ class _Writer:
         self.actor, self.d, self.origins = actor, data, origins
         self.at = clock_now()
         self.summary = ImportSummary()
-        # Roles and posts (deans, heads) are the IT department's to give, or the operator's.
-        self.may_manage = policy.allowed(actor, "users.manage")
+        # Roles, posts (deans, heads), a user's school and department are the IT department's to
+        # give, or the operator's: an import changes only what its user may change by hand.
+        self.may_manage = policy.may_change_accounts(actor)
 
-    def refuse(self, path: str, field: str) -> None:
-        raise DatasetError("forbidden", where=_where(path, self.origins), field=field, action="users.manage")
+    def refuse(self, path: str, field: str, old=None, new=None) -> None:
+        """A post (``dean``, ``head``) the importing user may not give or take."""
+        raise DatasetError("import_post_change", where=_where(path, self.origins), field=field, column=field,
+                           record=self._value(path, "code"), old=old or "—", new=new or "—")
+
+    def refuse_account(self, path: str, field: str, login: str, old, new) -> None:
+        raise DatasetError("import_account_change", where=_where(path, self.origins), field=field, column=field,
+                           login=login, old=old or "—", new=new or "—")
+
+    def _value(self, path: str, key: str):
+        collection, _, rest = path.partition("[")
+        return self.d[collection][int(rest.rstrip("]"))][key]
 
     def run(self) -> ImportSummary:
         self.settings()
@@ -257,8 +292,10 @@ class _Writer:
                                                   ("departments", departments, "head", "head_id")):
             for i, r in enumerate(self.d[collection]):
                 value = users[r[post]].id if r[post] else None
-                if getattr(objects[r["code"]], column) != value and not self.may_manage:
-                    self.refuse(f"{collection}[{i}]", post)
+                current = getattr(objects[r["code"]], column)
+                if current != value and not self.may_manage:
+                    holder = db.session.get(User, current) if current is not None else None
+                    self.refuse(f"{collection}[{i}]", post, holder.login if holder else None, r[post])
                 setattr(objects[r["code"]], column, value)
         groups = self.upsert(Group, "groups", "code", lambda r: {
             "program_id": programs[r["program"]].id, "course": r["course"], "language": r["language"]})
@@ -301,14 +338,33 @@ class _Writer:
             return {"full_name": r["full_name"], "position_kk": pos.get("kk"), "position_ru": pos.get("ru"),
                     "email": r["email"], "department_id": departments[r["department"]].id if r["department"] else None,
                     "school_id": schools[r["school"]].id if r["school"] else None}
+        if not self.may_manage:
+            self.placements_unchanged(departments, schools)
         users = self.upsert(User, "staff", "login", values)
         for i, r in enumerate(self.d["staff"]):
             if users[r["login"]].roles != set(r["roles"]):
                 if not self.may_manage:
-                    self.refuse(f"staff[{i}]", "roles")
+                    self.refuse_account(f"staff[{i}]", "roles", r["login"], ", ".join(sorted(users[r["login"]].roles)),
+                                        ", ".join(sorted(r["roles"])))
                 set_roles(users[r["login"]], r["roles"])
         db.session.flush()
         return users
+
+    def placements_unchanged(self, departments, schools) -> None:
+        """A user's school and department decide whose journals a dean or a head reads: an
+        import by someone who may not move people by hand moves nobody (new staff may be added)."""
+        existing = {u.login: u for u in db.session.scalars(select(User))}
+        for i, r in enumerate(self.d["staff"]):
+            user = existing.get(r["login"])
+            if user is None:
+                continue
+            for key, model, objects, column in (("school", School, schools, "school_id"),
+                                                ("department", Department, departments, "department_id")):
+                new = objects[r[key]].id if r[key] else None
+                old = getattr(user, column)
+                if old != new:
+                    before = db.session.get(model, old) if old is not None else None
+                    self.refuse_account(f"staff[{i}]", key, user.login, before.code if before else None, r[key])
 
     def curriculum(self, departments, programs):
         items = self.upsert(CurriculumItem, "curriculum", "code", lambda r: {

@@ -11,22 +11,38 @@ from sqlalchemy import func, select
 from . import policy
 from .clock import now as clock_now
 from .dataset_schema import LessonSchema
-from .errors import DatasetError, Invalid
+from .errors import DatasetError, DomainError, Invalid
 from .journals import record_event
 from .models import Journal, Lesson, Mark, db
+from .safe_input import ascii_number_errors, check_tree
+from .spreadsheets import XlsxLimits, check_xlsx
 from .transactions import atomic
 
 COLUMNS = ("date", "time", "topic_kk", "topic_ru", "type", "hours", "room")
+# A plan has a row a lesson: a few hundred at most. The workbook is checked against these
+# before openpyxl opens it (spreadsheets.check_xlsx); the other limits are the datasets'.
+KTP_ROWS = 5_000
+KTP_CELLS = 100_000
 
 
 def read_ktp_workbook(source) -> list[dict]:
     """Rows of the first sheet: a header row with (some of) ``COLUMNS``, then one lesson a row."""
     import openpyxl
 
+    source = check_xlsx(source, "xlsx", XlsxLimits.from_config(rows=KTP_ROWS, cells=KTP_CELLS))
     try:
-        sheet = openpyxl.load_workbook(source, read_only=True, data_only=True).worksheets[0]
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
     except Exception as exc:  # not an xlsx at all
         raise DatasetError("dataset_unreadable", where="xlsx", detail=type(exc).__name__) from None
+    try:
+        return _lessons(sheet)
+    finally:
+        book.close()
+
+
+def _lessons(sheet) -> list[dict]:
+    sheet.reset_dimensions()  # a stored used range (A1:XFD1048576) would pad every row to it
     rows = sheet.iter_rows(values_only=True)
     header = [str(c or "").strip().lower() for c in next(rows, ())]
     if "date" not in header:
@@ -38,12 +54,28 @@ def read_ktp_workbook(source) -> list[dict]:
             continue
         raw = _topic({k: _plain(cells.get(k)) for k in COLUMNS if cells.get(k) not in (None, "")})
         try:
+            check_tree(raw)
+        except DomainError as err:  # openpyxl reads "_x0000_" as NUL
+            raise DatasetError(err.code, where=f"row {number}", **err.params) from None
+        not_ascii = ascii_number_errors(LessonSchema(), raw)
+        if not_ascii:
+            field, messages = next(iter(not_ascii.items()))
+            raise DatasetError(messages[0].code, where=f"row {number}", field=field, **messages[0].params)
+        try:
             lessons.append(LessonSchema().load(raw))
         except ValidationError as exc:
-            field, messages = next(iter(exc.messages.items()))
-            raise DatasetError("field_invalid", where=f"row {number}", field=field,
-                               detail=str(messages[0] if isinstance(messages, list) else messages)) from None
+            field, message = _first(exc.messages)
+            raise DatasetError("field_invalid", where=f"row {number}", field=field, detail=message) from None
     return lessons
+
+
+def _first(messages, path: str = "") -> tuple[str, str]:
+    """The first field and message of marshmallow's (possibly nested: topic.kk) errors."""
+    key, value = next(iter(messages.items()))
+    path = f"{path}.{key}" if path else str(key)
+    if isinstance(value, dict):
+        return _first(value, path)
+    return path, str(value[0] if isinstance(value, list) else value)
 
 
 def _topic(raw: dict) -> dict:

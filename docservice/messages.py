@@ -498,4 +498,115 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Эти данные относятся к другому предмету, чем документ {number}: заменяющий документ должен быть о том же",
         "en": "This input is about something other than document {number}: a replacement must be about the same",
     },
+    # --- sessions and passwords (issue 11b) ---------------------------------------
+    "password_blank": {
+        "kk": "Құпиясөз тек бос орындардан тұрмауы керек",
+        "ru": "Пароль не может состоять только из пробелов",
+        "en": "The password cannot be only spaces",
+    },
+    "password_has_login": {
+        "kk": "Құпиясөзде логин болмауы керек",
+        "ru": "Пароль не должен содержать логин",
+        "en": "The password must not contain the login",
+    },
+    "password_common": {
+        "kk": "Бұл құпиясөз тым кең таралған (жиі қолданылатын құпиясөздер тізімінде бар): басқасын таңдаңыз",
+        "ru": "Этот пароль слишком распространён (есть в списке частых паролей): выберите другой",
+        "en": "This password is too common (it is in a list of frequent passwords): choose another",
+    },
+    "password_unchanged": {
+        "kk": "Жаңа құпиясөз қазіргісімен бірдей болмауы керек",
+        "ru": "Новый пароль должен отличаться от текущего",
+        "en": "The new password must differ from the current one",
+    },
+    "login_slowed": {
+        "kk": "Бұл логинге тым көп сәтсіз әрекет жасалды: {seconds} секундтан кейін қайталаңыз",
+        "ru": "Слишком много неудачных попыток входа под этим логином: повторите через {seconds} с",
+        "en": "Too many failed attempts on this login: try again in {seconds} s",
+    },
+    "csrf_missing": {
+        "kk": "Беттің қауіпсіздік белгісі (CSRF) жоқ немесе ескірген: бетті жаңартыңыз",
+        "ru": "Нет или устарел защитный токен страницы (CSRF): обновите страницу",
+        "en": "The page's security token (CSRF) is missing or expired: reload the page",
+    },
+    # --- hostile input (issue 11a) ------------------------------------------------------
+    "nomenclature_index_invalid": {
+        "kk": "«{index}» индексі жарамсыз: тек әріптер мен цифрлар, «-» немесе «.» арқылы бөлінген топтар "
+              "(мысалы, 02-07), ең көбі 32 таңба; «/», «..» және бос орын болмайды",
+        "ru": "Недопустимый индекс «{index}»: только буквы и цифры группами через «-» или «.» "
+              "(например, 02-07), не длиннее 32 символов; «/», «..» и пробелы не допускаются",
+        "en": "Invalid index “{index}”: letters and digits in groups joined by “-” or “.” (e.g. 02-07), "
+              "at most 32 characters; no “/”, “..” or spaces",
+    },
+    "storage_key_invalid": {
+        "kk": "«{key}» файлы құжаттар қоймасынан тыс жатыр немесе атауы жарамсыз: номенклатура индексін тексеріңіз",
+        "ru": "Файл «{key}» вне хранилища документов или с недопустимым именем: проверьте индекс номенклатуры",
+        "en": "The file “{key}” is outside the document store or has an invalid name: check the nomenclature index",
+    },
+    "path_unsafe": {
+        "kk": "«{key}» жолы жарамсыз: файлдар тек тапсырма қалтасының ішіне жазылады",
+        "ru": "Недопустимый путь «{key}»: файлы записываются только внутри папки задания",
+        "en": "Invalid path “{key}”: files are written inside the job's folder only",
+    },
+    "xlsx_too_large": {
+        "kk": "Excel кітабы тым үлкен: {part} ашқанда {found}, рұқсат етілгені {limit}-тан аспайды",
+        "ru": "Книга Excel слишком велика: {part} в распакованном виде {found}, допускается не больше {limit}",
+        "en": "The Excel workbook is too large: {part} unpacks to {found}, at most {limit} is accepted",
+    },
+    "xlsx_too_many": {
+        "kk": "Excel кітабында {counted_kk} саны тым көп: {found}, ең көбі {limit}",
+        "ru": "В книге Excel слишком много {counted_ru}: {found}, допускается не больше {limit}",
+        "en": "The Excel workbook has too many {counted_en}: {found}, at most {limit}",
+    },
+    "xlsx_unsafe_xml": {
+        "kk": "Excel кітабының {part} бөлігінде DTD немесе XML нысандары бар: мұндай файл қабылданбайды",
+        "ru": "Часть {part} книги Excel содержит DTD или сущности XML: такой файл не принимается",
+        "en": "Part {part} of the Excel workbook has a DTD or XML entities: such a file is not accepted",
+    },
+    "body_too_large": {
+        "kk": "Сұраныс тым үлкен: {limit} МБ-тан аспауы керек",
+        "ru": "Запрос слишком велик: допускается не больше {limit} МБ",
+        "en": "The request is too large: at most {limit} MB is accepted",
+    },
+    "json_too_deep": {
+        "kk": "JSON тым терең салынған: {limit} деңгейден аспауы керек",
+        "ru": "Слишком глубокая вложенность JSON: допускается не больше {limit} уровней",
+        "en": "The JSON is nested too deeply: at most {limit} levels",
+    },
+    "json_number_invalid": {
+        "kk": "JSON-дағы «{value}» саны жарамсыз (шексіз немесе NaN)",
+        "ru": "Недопустимое число «{value}» в JSON (бесконечность или NaN)",
+        "en": "Invalid number “{value}” in the JSON (infinite or NaN)",
+    },
+    "input_not_utf8": {
+        "kk": "Деректер UTF-8 кодтауында емес ({position} байтта қате)",
+        "ru": "Данные не в кодировке UTF-8 (ошибка в байте {position})",
+        "en": "The data is not UTF-8 (error at byte {position})",
+    },
+    "input_bad_character": {
+        "kk": "«{name}» өрісінде рұқсат етілмеген таңба бар ({char}): оны алып тастаңыз",
+        "ru": "Поле «{name}» содержит недопустимый символ ({char}): удалите его",
+        "en": "The field “{name}” holds a character that is not allowed ({char}): remove it",
+    },
+    "number_not_ascii": {
+        "kk": "«{value}» саны 0–9 цифрларымен жазылуы керек",
+        "ru": "Число «{value}» нужно записать цифрами 0–9",
+        "en": "Write the number “{value}” with the digits 0–9",
+    },
+    "import_account_change": {
+        "kk": "Импорт {login} қызметкерінің «{column}» мәнін өзгерте алмайды (қазір: {old}; файлда: {new}): "
+              "рөлдерді, мектеп пен кафедраны, декан мен меңгеруші лауазымдарын тек АТ департаменті өзгертеді",
+        "ru": "Импорт не может изменить «{column}» у сотрудника {login} (сейчас: {old}; в файле: {new}): "
+              "роли, школу и кафедру сотрудников, должности деканов и заведующих меняет только ИТ-департамент",
+        "en": "An import cannot change “{column}” of staff member {login} (now: {old}; in the file: {new}): "
+              "roles, school and department, and the posts of deans and heads are the IT department's to change",
+    },
+    "import_post_change": {
+        "kk": "Импорт {record} үшін «{column}» лауазымын өзгерте алмайды (қазір: {old}; файлда: {new}): "
+              "декан мен меңгерушіні тек АТ департаменті тағайындайды",
+        "ru": "Импорт не может изменить должность «{column}» для {record} (сейчас: {old}; в файле: {new}): "
+              "деканов и заведующих назначает только ИТ-департамент",
+        "en": "An import cannot change the post “{column}” of {record} (now: {old}; in the file: {new}): "
+              "deans and heads are appointed by the IT department",
+    },
 }

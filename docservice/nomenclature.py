@@ -14,17 +14,25 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from sqlalchemy import delete, select
 
 from . import policy
-from .documents.validation import InputInvalid, localize
+from .documents.validation import InputInvalid, coded, localize
 from .errors import Invalid, NotFound
 from .models import NomenclatureFile, User, db
+from .safe_paths import INDEX_MAX, INDEX_PATTERN, check_index, is_index
 from .transactions import atomic
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "nomenclature.json"
-INDEX = r"^[0-9A-Za-zА-Яа-яЁё.\-/]{1,32}$"
+# An index names folders and files of the archive and is part of every document number: one
+# plain segment (docservice.safe_paths), never "/" or "..".
+INDEX = INDEX_PATTERN
+
+
+def _index(value) -> None:
+    if not is_index(value):
+        raise ValidationError(coded("nomenclature_index_invalid", index=str(value)[:INDEX_MAX + 8]))
 
 
 class FileSchema(Schema):
-    index = fields.String(required=True, validate=validate.Regexp(INDEX))
+    index = fields.String(required=True, validate=_index)
     title_kk = fields.String(required=True, validate=validate.Length(min=1, max=300))
     title_ru = fields.String(required=True, validate=validate.Length(min=1, max=300))
     retention_kk = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -147,8 +155,9 @@ class Filing:
         """(index, {title, retention} per language) of the file a document goes into."""
         found = self.by_selector.get(f"{type_id}:{kind}") or self.by_selector.get(type_id)
         if found is not None:
+            check_index(found.index)  # a row stored before indexes were checked numbers nothing
             return found.index, {lang: {"title": found.title(lang), "retention": found.retention(lang)}
                                  for lang in ("kk", "ru")}
         doc_type = self.registry.get(type_id)  # not in the nomenclature: its own index, its own title
-        return doc_type.nomenclature, {lang: {"title": doc_type.title(lang), "retention": ""}
+        return check_index(doc_type.nomenclature), {lang: {"title": doc_type.title(lang), "retention": ""}
                                        for lang in ("kk", "ru")}

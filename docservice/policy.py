@@ -77,6 +77,14 @@ def allowed(user, action: str, journal=None, day: date | None = None) -> bool:
     return bool(rule(user, journal))
 
 
+def may_change_accounts(user) -> bool:
+    """Whether ``user`` may change a user's account by hand — roles, the posts of dean and head
+    of department, the school and department a user belongs to (they decide which journals and
+    documents the user sees): the IT department and the operator. An import asks the same, so
+    it changes nothing its user could not change by hand (issue 11)."""
+    return allowed(user, "users.manage")
+
+
 def require(user, action: str, journal=None, day: date | None = None) -> None:
     if not allowed(user, action, journal, day):
         raise Forbidden("forbidden", action=action)

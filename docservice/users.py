@@ -1,11 +1,12 @@
 """Accounts: creation with one-time passwords, password changes, API tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,16 +28,48 @@ def one_time_password() -> str:
     return secrets.token_urlsafe(9)
 
 
-def _check_password(password: str) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password or "") < minimum:
+PASSWORD_MIN_LENGTH = 10  # outside an app (its config says otherwise)
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most frequent passwords of public leaks, as the zxcvbn package keeps them
+    (MIT licence; ``zxcvbn.frequency_lists``), case-folded."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p.casefold() for p in FREQUENCY_LISTS["passwords"])
+
+
+def check_new_password(password: str, login: str | None = None, current_hash: str | None = None) -> None:
+    """The password policy, one place for the web, the API and the command line: at least
+    ``PASSWORD_MIN_LENGTH`` characters, not only spaces, not containing the login (case-folded),
+    not a common password, not the current password. Raises ``Invalid`` saying which."""
+    password = password or ""
+    if not password.strip():
+        raise Invalid("password_blank", field="password")
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"] if has_app_context() else PASSWORD_MIN_LENGTH
+    if len(password) < minimum:
         raise Invalid("password_too_short", field="password", min=minimum)
+    folded, name = password.casefold(), (login or "").strip().casefold()
+    if name and (folded.strip() == name or (len(name) >= 3 and name in folded)):
+        raise Invalid("password_has_login", field="password")
+    common = common_passwords()
+    if folded in common or folded.strip() in common or "".join(folded.split()) in common:
+        raise Invalid("password_common", field="password")
+    if current_hash and check_password_hash(current_hash, password):
+        raise Invalid("password_unchanged", field="password")
 
 
 def set_password(user: User, password: str, must_change: bool) -> None:
     """Hash and set a password (no commit: the caller's transaction)."""
     user.password_hash = generate_password_hash(password)
     user.must_change_password = must_change
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user made before now stops working (no commit)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def create_user(actor: User | None, login: str, full_name: str, roles, password: str | None = None,
@@ -50,7 +83,7 @@ def create_user(actor: User | None, login: str, full_name: str, roles, password:
     if not (full_name or "").strip():
         raise Invalid("field_required", field="full_name")
     if password is not None:
-        _check_password(password)
+        check_new_password(password, login)
     if db.session.scalar(select(User).where(User.login == login)):
         raise Invalid("user_exists", field="login", login=login)
     roles = _check_roles(roles)
@@ -67,32 +100,71 @@ def set_roles(user: User, roles) -> None:
     user.role_rows = [UserRole(role=r) for r in _check_roles(roles)]
 
 
-def authenticate(login: str, password: str, remote: str | None = None) -> User:
-    """The user with this login and password. After ``LOGIN_MAX_FAILURES`` failures within
-    ``LOGIN_WINDOW_MINUTES`` a login is refused for that while, whatever the password."""
-    from datetime import timedelta
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash made as real ones are, checked for unknown logins so that they take as long."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
+
+def authenticate(login: str, password: str, remote: str | None = None, known_device: bool = False) -> User:
+    """The user with this login and password.
+
+    Guessing is throttled three ways, counted over the last ``LOGIN_WINDOW_MINUTES``:
+    ``LOGIN_MAX_FAILURES`` failures of one login from one client address refuse that client
+    that login; ``LOGIN_CLIENT_MAX_FAILURES`` failures of one client address over any logins
+    refuse that client; ``LOGIN_SLOWDOWN_AFTER`` failures of one login from every address
+    slow that login down — each further try waits 2, 4, 8 … seconds (at most
+    ``LOGIN_SLOWDOWN_MAX_SECONDS``) after its last failure — rather than lock it, and a
+    browser that has signed in as that login before (``known_device``) is not slowed. An
+    unknown login costs the same password hashing as a known one."""
     from .models import LoginFailure
 
+    config = current_app.config
     at = clock_now()
-    since = at - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    failures = db.session.scalar(select(func.count(LoginFailure.id)).where(
-        LoginFailure.login == login, LoginFailure.at >= since))
-    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise DomainError("login_throttled", minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    since = at - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    login, remote = (login or "")[:64], (remote or "")[:64] or None
+    recent = select(func.count(LoginFailure.id)).where(LoginFailure.at >= since)
+    same_client = LoginFailure.remote.is_(None) if remote is None else LoginFailure.remote == remote
+    if db.session.scalar(recent.where(LoginFailure.login == login, same_client)) >= config["LOGIN_MAX_FAILURES"] \
+            or db.session.scalar(recent.where(same_client)) >= config["LOGIN_CLIENT_MAX_FAILURES"]:
+        raise DomainError("login_throttled", minutes=config["LOGIN_WINDOW_MINUTES"])
+    if not known_device:
+        wait = _slowdown(login, since, at)
+        if wait:
+            raise DomainError("login_slowed", seconds=wait)
     user = db.session.scalar(select(User).where(User.login == login))
-    if user is None or not user.active or not user.password_hash or not check_password_hash(
-            user.password_hash, password or ""):
-        db.session.add(LoginFailure(login=login[:64], remote=remote, at=at))
+    stored = user.password_hash if user is not None and user.active and user.password_hash else None
+    matches = check_password_hash(stored or _dummy_hash(), password or "")
+    if stored is None or not matches:
+        db.session.add(LoginFailure(login=login, remote=remote, at=at))
         db.session.commit()
         raise DomainError("bad_login")
+    # Signed in: this client's failures on this login are forgiven.
+    db.session.execute(LoginFailure.__table__.delete().where(LoginFailure.login == login, same_client))
+    db.session.commit()
     return user
 
 
+def _slowdown(login: str, since, at) -> int:
+    """Seconds this login must still wait (0: none) after its failures from every address."""
+    from .models import LoginFailure
+
+    config = current_app.config
+    count, last = db.session.execute(select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(
+        LoginFailure.login == login, LoginFailure.at >= since)).one()
+    if count < config["LOGIN_SLOWDOWN_AFTER"] or last is None:
+        return 0
+    gap = min(2 ** (count - config["LOGIN_SLOWDOWN_AFTER"] + 1), config["LOGIN_SLOWDOWN_MAX_SECONDS"])
+    remaining = gap - (at - last).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
 def change_password(user: User, old: str, new: str) -> None:
+    """The user's own change: the current password, then the policy; every other session ends
+    (the caller renews its own, see ``auth.renew_session``)."""
     if not user.password_hash or not check_password_hash(user.password_hash, old or ""):
         raise Invalid("bad_login", field="old_password")
-    _check_password(new)
+    check_new_password(new, user.login, user.password_hash)
     set_password(user, new, must_change=False)
     db.session.commit()
 

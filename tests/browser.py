@@ -11,6 +11,7 @@ import pytest
 
 from docservice import create_app
 from docservice.clock import FrozenClock
+from docservice.demo import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -79,7 +80,7 @@ def page(chromium):
     context.close()
 
 
-def sign_in(page, base: str, login: str, password: str = "demo12345", lang: str = "ru") -> None:
+def sign_in(page, base: str, login: str, password: str = DEMO_PASSWORD, lang: str = "ru") -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)

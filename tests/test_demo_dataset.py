@@ -84,7 +84,11 @@ def test_header(demo):
     assert demo["format"] == "docservice-dataset/1"
     assert demo["academic_year"] == "2026-2027"
     assert set(demo["settings"]) == {"it_department_head", "registrar_head", "vice_rector"}
-    assert DEMO_PASSWORD == "demo12345"
+    # One constant, and it meets the password policy for every demo login (issue 11b).
+    from docservice.users import check_new_password
+
+    for person in demo["staff"]:
+        check_new_password(DEMO_PASSWORD, person["login"])
 
 
 def test_all_three_kinds_several_times(demo):

@@ -7,6 +7,7 @@ the machine.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from datetime import UTC, datetime, timedelta
@@ -326,3 +327,14 @@ def test_a_timestamp_keeps_an_expired_certificate_trusted(original, pki, tmp_pat
     server.fixed_dt = NOW - timedelta(days=10)  # while the certificate was valid
     timed, = signature_report(sign_pdf(original, {**expired_config, "SIGNING_TSA_URL": url}), roots)
     assert timed["valid"] and timed["timestamped"] and timed["trusted"]
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(original, config, pki):
+    """pyHanko runs asyncio.run() inside; a thread with its own loop running (an async server,
+    Playwright's sync API in the browser tests) must still sign and check."""
+    async def inside():
+        signed = sign_pdf(original, config)
+        return signed, signature_report(signed, trust_roots=[_asn1(pki["ca"])])
+
+    signed, (report,) = asyncio.run(inside())
+    assert report["valid"] and report["trusted"] and report["signer"] == SIGNER_CN

@@ -26,7 +26,7 @@ def test_account_fields_are_checked(app):
     assert info.value.field == "full_name"
     with pytest.raises(Invalid) as info:
         create_user(None, "t.short", "Қысқа", ["teacher"], password="abc")
-    assert "8" in info.value.message("kk")
+    assert "10" in info.value.message("kk")
 
 
 def test_only_it_resets_passwords_and_gives_tokens_to_others(sample):

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import re
 
+from docservice.demo import DEMO_PASSWORD
+
 
 def csrf(page: bytes | str) -> str:
     text = page.decode() if isinstance(page, bytes) else page
     return re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
 
 
-def signed_in(app, login: str, password: str = "demo12345", lang: str = "ru"):
+def signed_in(app, login: str, password: str = DEMO_PASSWORD, lang: str = "ru"):
     """A test client with CSRF on, signed in as ``login`` (a demo or sample user whose password
     is set in the test), the interface in ``lang``."""
     from docservice.models import User, db

@@ -41,6 +41,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(docs.bp)
 
     api.register_blueprint(make_blueprint(api, app.extensions["docservice.documents"]))
+    from .account import blp as account_blp
+
+    api.register_blueprint(account_blp)
     _error_handlers(app)
 
 

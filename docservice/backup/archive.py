@@ -204,4 +204,16 @@ def _manifest_problem(manifest) -> str | None:
             return f"part {name}: sha256 or size missing"
         if name.startswith(FILES) and not isinstance(part.get("key"), str):
             return f"part {name}: storage key missing"
+        if name.startswith(FILES) and not _plain_key(part["key"]):  # checked before anything is restored
+            return f"part {name}: storage key {part['key'][:80]!r} leads outside the store"
     return None
+
+
+def _plain_key(key: str) -> bool:
+    from ..safe_paths import check_relative
+
+    try:
+        check_relative(key)
+    except DomainError:
+        return False
+    return True

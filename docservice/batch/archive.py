@@ -11,7 +11,10 @@
     archive-<period>.zip      all of it in one file
 
 Files are written one at a time and documents copied one by one from storage, so memory
-stays flat whatever the number of documents.
+stays flat whatever the number of documents. Every path is made by ``safe_paths.inside`` (a
+nomenclature index or a number never leads out of the folder) and every ZIP entry is a checked
+relative name; every CSV cell a spreadsheet would run as a formula is made inert
+(``spreadsheets.inert``).
 """
 from __future__ import annotations
 
@@ -34,6 +37,8 @@ from ..documents.storage import storage
 from ..models import BatchItem, School, db
 from ..models.archive import DONE_ITEMS
 from ..nomenclature import Filing
+from ..safe_paths import inside, zip_entry
+from ..spreadsheets import inert
 from .items import draft_key
 
 WORDS = {
@@ -79,8 +84,8 @@ def assemble(job, folder: Path) -> Path:
                                 .order_by(BatchItem.position)).all()
     if failed:  # issued under no number: listed with the documents not printed
         with (folder / "not-printed.csv").open("a", encoding="utf-8-sig", newline="") as out:
-            csv.writer(out).writerows([[registry().get(i.doc_type).title(lang), i.label, i.error or i.status]
-                                       for i in failed])
+            csv.writer(out).writerows([[inert(v) for v in (registry().get(i.doc_type).title(lang), i.label,
+                                                           i.error or i.status)] for i in failed])
     written.append(_csv(folder / "open-journals.csv", w["csv_open"],
                         [[j["journal"], j["group"], j["discipline"], j["department"], j["teachers"],
                           j["final_control"]] for j in job.report.get("open_journals", [])]))
@@ -90,7 +95,7 @@ def assemble(job, folder: Path) -> Path:
 
 
 def _copy_draft(item, folder: Path, fmt: str) -> Path:
-    path = folder / "drafts" / item.file_index / f"{item.position:04d}-{item.doc_type}.{fmt}"
+    path = inside(folder, f"drafts/{item.file_index}/{item.position:04d}-{item.doc_type}.{fmt}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(storage().get(draft_key(item, fmt)))
     return path
@@ -98,7 +103,7 @@ def _copy_draft(item, folder: Path, fmt: str) -> Path:
 
 def _copy_document(item, folder: Path) -> Path:
     document = item.document
-    path = folder / "documents" / item.file_index / f"{document.number.replace('/', '-')}.pdf"
+    path = inside(folder, f"documents/{item.file_index}/{document.number.replace('/', '-')}.pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content_of(document, item.rendition))
     return path
@@ -151,7 +156,7 @@ def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w, vo
         start = len(writer.pages)
         writer.append(str(path), import_outline=False)
         writer.add_outline_item(title=f"{item.document.number} · {item.label}", page_number=start)
-    path = folder / (f"{index}-vol{volume}.pdf" if volume else f"{index}.pdf")
+    path = inside(folder, f"{index}-vol{volume}.pdf" if volume else f"{index}.pdf")
     with path.open("wb") as out:
         writer.write(out)
     writer.close()
@@ -169,8 +174,8 @@ def _csv(path: Path, header: list[str], rows: list[list]) -> Path:
     # UTF-8 with a BOM: Excel opens Cyrillic and Kazakh letters right.
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([inert(v) for v in header])
+        writer.writerows([inert(v) for v in row] for row in rows)
     return path
 
 
@@ -183,7 +188,7 @@ def sha256_of(path: Path) -> str:
 
 
 def _manifest(job, folder: Path, items, written: list[Path]) -> tuple[str, str]:
-    entries = [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_of(p), "bytes": p.stat().st_size}
+    entries = [{"path": zip_entry(folder, p), "sha256": sha256_of(p), "bytes": p.stat().st_size}
                for p in sorted(set(written))]
     manifest = {
         "job": job.id, "period": job.params["period"], "school": job.params.get("school"), "lang": job.lang,
@@ -204,6 +209,6 @@ def _manifest(job, folder: Path, items, written: list[Path]) -> tuple[str, str]:
         for path in [folder / "manifest.json", folder / "SHA256SUMS", *sorted(set(written))]:
             # PDFs are compressed already: stored as they are, and quickly.
             kind = zipfile.ZIP_STORED if path.suffix == ".pdf" else zipfile.ZIP_DEFLATED
-            archive.write(path, path.relative_to(folder).as_posix(), compress_type=kind)
+            archive.write(path, zip_entry(folder, path), compress_type=kind)
     shutil.move(partial, folder / name)
     return name, sha256_of(folder / name)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli_common import acting_user, as_option, cli_lang, domain_errors
+from ..cli_common import acting_user, as_option, cli_lang, domain_errors, read_json_file
 
 archive_cli = AppGroup("archive", help="Archive printing, period-wide batch jobs, the nomenclature of files.")
 
@@ -110,7 +110,7 @@ def nomenclature_load(path, as_login):
     from ..nomenclature import SAMPLE, replace_all
 
     try:
-        count = replace_all(acting_user(as_login), json.loads(Path(path or SAMPLE).read_text(encoding="utf-8")), cli_lang())
+        count = replace_all(acting_user(as_login), read_json_file(path or SAMPLE), cli_lang())
     except InputInvalid as exc:
         raise click.ClickException(json.dumps(exc.errors, ensure_ascii=False)) from None
     click.echo(_say(cli_lang(), "loaded", count=count))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli_common import acting_user, as_option, cli_lang, domain_errors
+from ..cli_common import acting_user, as_option, cli_lang, domain_errors, read_json_file
 from .validation import InputInvalid
 
 docs_cli = AppGroup("docs", help="Documents: list types, render, issue, build templates.")
@@ -46,7 +46,7 @@ def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
     """Render a document from a JSON input file: a draft preview, or issued with --issue."""
     from . import issuing
 
-    data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    data = read_json_file(data_path)
     try:
         if do_issue:
             issued = issuing.issue(acting_user(as_login), type_id, data, lang, fmt)

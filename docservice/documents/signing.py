@@ -6,8 +6,10 @@ never goes to the network: no OCSP, no CRL, no certificates fetched.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -77,6 +79,18 @@ def _load_signer(path: str, mtime: int, password: str | None) -> signers.SimpleS
         raise SetupError("signing_key_unreadable", path=path) from None
 
 
+def off_the_event_loop(fn, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run ``asyncio.run()`` inside: in a
+    thread that already runs an event loop (an async server; Playwright's sync API beside us in
+    the tests) that is refused, so the call then goes to a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, config: Mapping) -> bytes:
     """``pdf`` signed (PAdES B-B, B-T with ``SIGNING_TSA_URL``); unchanged without a key.
 
@@ -99,7 +113,7 @@ def sign_pdf(pdf: bytes, config: Mapping) -> bytes:
         metadata, signer, timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None)
     out = BytesIO()
     try:
-        pdf_signer.sign_pdf(_KeepMetadataWriter(BytesIO(pdf)), output=out)
+        off_the_event_loop(pdf_signer.sign_pdf, _KeepMetadataWriter(BytesIO(pdf)), output=out)
     except timestamps.TimestampRequestError as exc:
         # No document goes out without the timestamp the university asked for.
         cause = exc.__cause__ or exc
@@ -154,13 +168,13 @@ def _report(signature, roots: list, lang: str) -> dict:
 
 
 def _validate(signature, roots: list):
-    status = validate_pdf_signature(signature, _context(roots))
+    status = off_the_event_loop(validate_pdf_signature, signature, _context(roots))
     stamp = status.timestamp_validity
     if roots and not status.trusted and stamp is not None and stamp.intact and stamp.valid and stamp.trusted:
         # A trusted timestamp proves the signature existed at its time: judge the signer's
         # certificate then (it may have expired since; national PKI certificates last a year).
-        status = validate_pdf_signature(signature, _context(roots, moment=stamp.timestamp),
-                                        ts_validation_context=_context(roots))
+        status = off_the_event_loop(validate_pdf_signature, signature, _context(roots, moment=stamp.timestamp),
+                                    ts_validation_context=_context(roots))
     return status
 
 

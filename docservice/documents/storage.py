@@ -7,6 +7,8 @@ from typing import Protocol
 from flask import current_app
 from werkzeug.utils import import_string
 
+from ..safe_paths import inside
+
 
 class Storage(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
@@ -18,10 +20,10 @@ class LocalStorage:
         self.root = Path(root)
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if self.root.resolve() not in path.parents:
-            raise ValueError(f"storage key outside the store: {key!r}")
-        return path
+        """The file of ``key``: a plain relative path that stays inside the store once resolved
+        (``docservice.safe_paths``), else ``Invalid("storage_key_invalid")`` before anything
+        is read or written."""
+        return inside(self.root, key, code="storage_key_invalid")
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)

@@ -80,7 +80,13 @@ class InputInvalid(Exception):
 
 
 def validate(schema: type[Schema], data, lang: str) -> dict:
+    from ..safe_input import ascii_number_errors
+
+    data, instance = data if isinstance(data, dict) else {}, schema()
+    not_ascii = ascii_number_errors(instance, data)  # "٨٥" is no number here, though int() says 85
+    if not_ascii:
+        raise InputInvalid(localize(not_ascii, lang), lang)
     try:
-        return schema().load(data if isinstance(data, dict) else {})
+        return instance.load(data)
     except ValidationError as exc:
         raise InputInvalid(localize(exc.messages, lang), lang) from None

@@ -29,6 +29,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # The language the user last chose on the web (kk or ru): their e-mail reminders use it.
     language: Mapped[str] = mapped_column(String(2), default="kk", server_default="kk")
+    # Bumped on sign-out, password change and reset: every session (and remember cookie)
+    # carries the epoch it was made in, and one of an older epoch is no longer accepted.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     department = relationship("Department", foreign_keys=[department_id])
     school = relationship("School", foreign_keys=[school_id])
@@ -72,5 +75,5 @@ class LoginFailure(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), index=True)
-    remote: Mapped[str | None] = mapped_column(String(64))
+    remote: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime]

@@ -16,6 +16,10 @@ from ..auth import actor
 
 babel = Babel()
 csrf = CSRFProtect()
+# Browser features no page of the service uses, denied to it and to anything it could embed.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+                      "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+                      "display-capture=()")
 
 
 def interface_language() -> str:
@@ -35,9 +39,10 @@ def translation_directories() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     babel.init_app(app, locale_selector=interface_language)
+    # One CSRF rule for pages and the JSON API alike, applied by docservice.auth.csrf_check:
+    # every write riding on the session cookie carries the token; a valid bearer token is the
+    # only exemption.
     csrf.init_app(app)
-    # The JSON API authenticates by token or session and is described by OpenAPI; pages use CSRF.
-    csrf.exempt(app.blueprints["documents"])
 
     from . import account, docpages, home, nav, oversight, teacher
 
@@ -60,11 +65,21 @@ def init_app(app: Flask) -> None:
         g.lang = interface_language()
         return None
 
+    https = str(app.config.get("PUBLIC_URL", "")).startswith("https://")
+    hsts = f"max-age={int(app.config.get('HSTS_MAX_AGE') or 31536000)}"
+
     @app.after_request
     def _security_headers(response):
-        # Nothing is loaded from outside the app; pages cannot be framed.
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Nothing is loaded from outside the app; pages cannot be framed, nor opened by another
+        # site's window; no address leaves for another site; no camera, microphone, place …
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy",
+                           "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if https:  # served over https (PUBLIC_URL): browsers keep to https from then on
+            headers.setdefault("Strict-Transport-Security", hsts)
         return response

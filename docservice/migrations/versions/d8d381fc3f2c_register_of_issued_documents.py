@@ -1,7 +1,7 @@
 """register of issued documents
 
 Revision ID: d8d381fc3f2c
-Revises: 79beb46cb052
+Revises: 5b1f0c7e9a21
 Create Date: 2026-12-07 03:23:48.105832
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd8d381fc3f2c'
-down_revision = '79beb46cb052'
+down_revision = '5b1f0c7e9a21'
 branch_labels = None
 depends_on = None
 

@@ -2,20 +2,18 @@
 in ``/api/v1/openapi.json``). Same services, same policy; errors are JSON in ``?lang=`` or
 the Accept-Language (docservice/api).
 
-CSRF: the blueprint is exempt from Flask-WTF's form check, because API clients sign in with
-a bearer token. A write that rides on the browser session instead (no ``Authorization``
-header) must carry the session's CSRF token in ``X-CSRFToken`` — so a cross-site page can
-never make a signed-in browser act here.
+CSRF (``docservice.auth.csrf_check``, one check for every route): a request authenticated by
+a valid bearer token needs none; a write that rides on the browser session must carry the
+session's CSRF token in ``X-CSRFToken`` — so a cross-site page can never make a signed-in
+browser act here.
 """
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_smorest import Blueprint
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms import ValidationError
 
 from ... import policy, reopen
 from ...api.documents import signed_in
@@ -25,13 +23,11 @@ from ...errors import DatasetError, Invalid
 from ...importer import import_dataset, read_dataset
 from ...journals import find_journal, set_deadline, set_period_rule
 from ...models import Department, db
-from .. import csrf
 from . import data
 from .common import form_date
 
 blp = Blueprint("oversight_api", __name__, url_prefix="/api/v1",
                 description="The role pages' operations: department, reopen requests, registrar, IT, student")
-csrf.exempt(blp)
 
 ERRORS = {str(code): {"description": text} for code, text in (
     (400, "Missing CSRF token (session-authenticated writes)"), (401, "Not signed in"), (403, "Not allowed"),
@@ -41,19 +37,6 @@ ERRORS = {str(code): {"description": text} for code, text in (
 def _body_doc(properties: dict, required=()) -> dict:
     return {"required": True, "content": {"application/json": {"schema": {
         "type": "object", "properties": properties, "required": list(required)}}}}
-
-
-@blp.before_request
-def _session_writes_need_the_csrf_token():
-    if request.method in ("GET", "HEAD", "OPTIONS") or request.headers.get("Authorization"):
-        return None
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return None
-    try:
-        validate_csrf(request.headers.get("X-CSRFToken", ""))
-    except (ValidationError, CSRFError) as err:
-        return jsonify(code="csrf", message=str(err)), 400
-    return None
 
 
 def _lang() -> str:

@@ -13,14 +13,11 @@ from ...auth import actor
 from ...batch import jobs
 from ...errors import Invalid
 from ...models.archive import DONE
-from .. import csrf
 from . import archive
-from .api import _body, _body_doc, _lang, _session_writes_need_the_csrf_token
+from .api import _body, _body_doc, _lang
 
 blp = Blueprint("archive_api", __name__, url_prefix="/api/v1",
                 description="Archive printing and period-wide batch jobs; the nomenclature of files")
-csrf.exempt(blp)
-blp.before_request(_session_writes_need_the_csrf_token)
 
 ACTION = archive.ACTION
 ERRORS = {str(code): {"description": text} for code, text in (

@@ -2,6 +2,7 @@
 the interface language, dates typed in forms, and turning refusals into messages."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import wraps
 
@@ -81,10 +82,9 @@ def form_int(value, field: str, default: int | None = None) -> int | None:
     value = str(value or "").strip()
     if not value:
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise Invalid("field_invalid", field=field, detail=value) from None
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", value):  # int() would read "٣" or "３" as 3
+        raise Invalid("field_invalid", field=field, detail=value)
+    return int(value)
 
 
 def traditional(row: dict) -> str | None:

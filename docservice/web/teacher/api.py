@@ -3,11 +3,10 @@ my journals, a journal's grid, entering one cell, closing, finishing a reopening
 
 Authentication: a bearer token (integrators) or the web session (the grid's own script).
 
-CSRF, one approach for the whole blueprint: it is exempt from Flask-WTF's automatic check
-(a bearer-token client has no CSRF token, and needs none: a browser never adds an
-``Authorization`` header to a cross-site request), and a request authenticated by the
-session cookie instead must carry the page's token in the ``X-CSRFToken`` header
-(``<meta name="csrf-token">`` of the journal page; ``static/teacher.js`` sends it).
+CSRF: checked for every route in one place (``docservice.auth.csrf_check``): a request
+authenticated by a valid bearer token needs none, one riding on the session cookie carries
+the page's token in the ``X-CSRFToken`` header (``<meta name="csrf-token">`` of the journal
+page; ``static/teacher.js`` sends it).
 
 Errors are JSON in ``?lang=`` (else the browser's language): ``{"code", "message", …}``
 with 400/401/403/404/409/422; a conflict (409) also carries the cell's ``current`` value
@@ -15,17 +14,15 @@ and version, so the writer can look and retry.
 """
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_smorest import Blueprint
-from flask_wtf.csrf import CSRFError
 
 from ... import reopen
 from ...api.documents import signed_in
-from ...auth import actor, request_lang
+from ...auth import actor, by_token, request_lang
 from ...clock import now as clock_now
 from ...errors import Conflict, Invalid, NotFound
 from ...journals import close_journal, set_mark
-from .. import csrf
 from . import grid
 from .pages import viewable
 
@@ -50,30 +47,11 @@ CELL_BODY = {"required": True, "content": {"application/json": {"schema": {
         "version": {"type": "integer", "minimum": 0,
                     "description": "The version read (0 for an empty cell); another one means a conflict"},
     }}, "example": {"student": "24010001", "column": "2026-09-02", "value": "85", "version": 1}}}}
-CSRF_MISSING = {"kk": "Беттің қауіпсіздік белгісі (CSRF) жоқ немесе ескірген: бетті жаңартыңыз",
-                "ru": "Нет или устарел защитный токен страницы (CSRF): обновите страницу",
-                "en": "The page's security token (CSRF) is missing or expired: reload the page"}
 
 
 def init_api(app) -> None:
     """Register the JSON routes (called from ``docservice.web.init_app``)."""
     app.extensions["docservice.api"].register_blueprint(blp)
-    csrf.exempt(blp)
-
-
-def _by_session() -> bool:
-    return not request.headers.get("Authorization", "").startswith("Bearer ")
-
-
-@blp.before_request
-def _csrf_for_session_writes():
-    if current_app.config.get("WTF_CSRF_ENABLED", True) and _by_session():
-        csrf.protect()  # a no-op for GET; raises CSRFError for a write without the token
-
-
-@blp.errorhandler(CSRFError)
-def _csrf_refused(_err):
-    return jsonify(code="csrf", message=CSRF_MISSING[request_lang()]), 400
 
 
 @blp.route("/journals")
@@ -119,7 +97,7 @@ def put_cell(code):
     student, column = str(student).strip(), str(column).strip()
     try:
         set_mark(user, journal, student, column, value, note, expected_version=version,
-                 via="web" if _by_session() else "api")
+                 via="api" if by_token() else "web")
     except Conflict as err:
         return jsonify(err.to_dict(lang) | {"current": grid.current_cell(journal, student, column)}), err.status
     at = clock_now()
