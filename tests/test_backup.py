@@ -89,8 +89,12 @@ def wipe_store(app, backend: str) -> None:
 
 def issue_documents() -> list[IssuedDocument]:
     head = user("head.anat")
-    return [issuing.issue(head, "login_request", LOGIN_REQUEST, "ru", "pdf"),
-            issuing.issue(head, "login_request", dict(LOGIN_REQUEST, full_name="Иванов Пётр"), "kk", "docx")]
+    documents = [issuing.issue(head, "login_request", LOGIN_REQUEST, "ru", "pdf").document,
+                 issuing.issue(head, "login_request", dict(LOGIN_REQUEST, full_name="Иванов Пётр"), "kk",
+                               "docx").document]
+    # A rendition under the first number: its file is in the register too, and in the backup.
+    assert issuing.issue(head, "login_request", LOGIN_REQUEST, "kk", "docx").already
+    return documents
 
 
 def member(path: Path, prefix: str) -> tarfile.TarInfo:
@@ -133,7 +137,8 @@ def test_round_trip_gives_back_results_history_register_and_files(app, sample, r
     assert "восстановлен и проверен" in restored.output
     assert store_state(app) == before
     # The restored store works on: the next number follows the restored register.
-    assert issuing.issue(user("head.anat"), "login_request", LOGIN_REQUEST, "kk", "docx").number == "01-15/2026/0003"
+    assert issuing.issue(user("head.anat"), "login_request", dict(LOGIN_REQUEST, full_name="Сәрсенов Нұрлан"),
+                         "kk", "docx").document.number == "01-15/2026/0003"
 
 
 def test_restore_onto_a_new_installation_without_tables(app, sample, runner, backend, tmp_path):
@@ -177,7 +182,7 @@ def _alter(prefix: str):
 @pytest.mark.parametrize("damage", [_truncate, _alter("database/"), _alter("files/")],
                          ids=["truncated", "database-byte-altered", "file-byte-altered"])
 def test_a_damaged_archive_is_refused_and_restore_changes_nothing(app, sample, runner, tmp_path, damage):
-    issuing.issue(user("head.anat"), "login_request", LOGIN_REQUEST, "kk", "docx")
+    issuing.issue(user("head.anat"), "login_request", LOGIN_REQUEST, "kk", "docx").document
     path = create_backup(runner, tmp_path / "backups")
     # A change after the backup, which a restore would undo.
     set_mark(user("t.anat2"), journal("J0001"), STUDENT, LESSON, "77", expected_version=1)

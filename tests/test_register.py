@@ -25,6 +25,7 @@ from web_client import csrf, post, signed_in
 from docservice import reopen
 from docservice.batch import jobs
 from docservice.documents import issuing
+from docservice.documents.signing import off_the_event_loop
 from docservice.errors import Conflict, Forbidden, Invalid
 from docservice.journals import close_journal, set_mark
 from docservice.models import BatchItem, DocumentRendition, IssuedDocument, db
@@ -290,7 +291,7 @@ def test_an_issued_pdf_is_signed_and_verify_reports_the_signature(app, sample, s
     content = issuing.content_of(issued.document)
     assert issued.rendition.signed and hashlib.sha256(content).hexdigest() == issued.document.sha256
     signature, = PdfFileReader(BytesIO(content)).embedded_signatures
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[_asn1(signing["ca"])],
+    status = off_the_event_loop(validate_pdf_signature, signature, ValidationContext(trust_roots=[_asn1(signing["ca"])],
                                                                  allow_fetching=False))
     assert status.intact and status.valid and status.trusted
     assert "Әбілқасымова Сәуле Нұрланқызы" in pdf_text(content)
