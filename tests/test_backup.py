@@ -115,7 +115,7 @@ def test_round_trip_gives_back_results_history_register_and_files(app, sample, r
     set_mark(teacher, journal("J0001"), STUDENT, LESSON, "91", expected_version=1)
     set_mark(teacher, journal("J0001"), STUDENT, LESSON, "н/б", expected_version=2)
     before = store_state(app)
-    assert len(before["files"]) == 2 and len(before["register"]) == 2
+    assert len(before["files"]) == 3 and len(before["register"]) == 2  # two originals and a rendition
 
     path = create_backup(runner, tmp_path / "backups")
     manifest = manifest_of(path)
@@ -128,7 +128,7 @@ def test_round_trip_gives_back_results_history_register_and_files(app, sample, r
     verified = invoke(runner, "backup", "verify", path)
     assert verified.exit_code == 0, verified.output
     assert f"{path}: архив цел" in verified.output
-    assert "выданных документов 2, файлов 2" in verified.output and manifest["revision"] in verified.output
+    assert "выданных документов 2, файлов 3" in verified.output and manifest["revision"] in verified.output
 
     wipe_store(app, backend)
     assert store_state(app)["register"] == [] and store_state(app)["files"] == {}

@@ -34,6 +34,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from docservice.documents.signing import (
+    off_the_event_loop,
     sign_pdf,
     signature_report,
     signer_from_config,
