@@ -7,12 +7,14 @@ import hashlib
 import io
 import re
 import resource
+import shutil
 import time
 import tracemalloc
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from docservice.models import User, db
@@ -205,3 +207,39 @@ def lying_size(workbook: bytes, name: str = SHEET) -> bytes:
             forged[position + 24:position + 28] = (1024).to_bytes(4, "little")
         position += 4
     return bytes(forged)
+
+
+# --- one store for a module's many refusals --------------------------------------------------
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path_factory, sqlite_template, sample_data):
+    """The app on each backend with the sample faculty, made once for a module whose every test
+    is a refusal: each test checks that its request changed nothing (``fingerprint``), so they
+    can share it. Built as conftest's ``app`` is (its templates and PostgreSQL database)."""
+    from conftest import START, _truncate_all
+
+    from docservice import create_app
+    from docservice.clock import FrozenClock
+    from docservice.importer import import_dataset
+
+    folder = tmp_path_factory.mktemp(f"hostile-{request.param}")
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, folder / "test.db")
+        url = f"sqlite:///{folder / 'test.db'}"
+    else:
+        url = request.getfixturevalue("pg_ready")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
+                      "CLOCK": FrozenClock(START), "STORAGE_DIR": str(folder / "documents"),
+                      "JOBS_DIR": str(folder / "jobs"), "UPLOAD_DIR": str(folder / "uploads")})
+    app.extensions["hostile.folders"] = [folder / "documents", folder / "jobs", folder / "uploads"]
+    with app.app_context():
+        if request.param == "postgresql":
+            _truncate_all()
+        import_dataset(None, sample_data)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def folders_of(app) -> list[Path]:
+    return app.extensions.get("hostile.folders", [])
