@@ -149,7 +149,10 @@ def sign_out(user: User | None) -> None:
         end_sessions(user)
         db.session.commit()
     logout_user()
+    lang = session.get("lang")
     session.clear()
+    if lang:  # the interface language outlives the session
+        session["lang"] = lang
 
 
 def renew_session(user: User) -> None:
