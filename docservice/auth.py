@@ -21,7 +21,13 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, g, jsonify, request, session
-from flask_login import LoginManager, current_user, logout_user, user_loaded_from_cookie, user_logged_in
+from flask_login import (
+    LoginManager,
+    current_user,
+    logout_user,
+    user_loaded_from_cookie,
+    user_logged_in,
+)
 
 from .models import User, db
 

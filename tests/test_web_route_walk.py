@@ -76,7 +76,7 @@ def test_role_pages_are_refused_to_other_roles(app, sample):
 WRITE_VALUES = {**VALUES, "document_id": "1", "period_id": "1"}
 # Writes anyone may send: signing in, the language, verifying a document.
 PUBLIC_WRITES = {"account.login", "account.language", "documents.verify", "docpages.verify", "docpages.verify_any"}
-REGISTRAR = {"registrar", "registrar_head"}
+REGISTRAR = frozenset({"registrar", "registrar_head"})
 # Role pages' writes and the roles they belong to; every other role is refused (403).
 ROLE_WRITES = {
     **dict.fromkeys(["oversight.archive_start", "oversight.archive_resume", "oversight.archive_cancel",
@@ -84,7 +84,7 @@ ROLE_WRITES = {
                      "oversight.period_rule", "oversight.journal_deadline"], REGISTRAR),
     **dict.fromkeys(["oversight.import_preview", "oversight.import_confirm", "oversight.import_cancel"],
                     REGISTRAR | {"methodist", "it"}),
-    **dict.fromkeys(["oversight.substitute", "oversight.upload_ktp"], {"head_of_department"}),
+    **dict.fromkeys(["oversight.substitute", "oversight.upload_ktp"], frozenset({"head_of_department"})),
     "oversight.issue_account": {"it"},
     **dict.fromkeys(["oversight.visa", "oversight.decide", "oversight.grant", "oversight.give_back"],
                     REGISTRAR | {"head_of_department", "dean"}),
