@@ -21,7 +21,13 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, g, jsonify, request, session
-from flask_login import LoginManager, current_user, logout_user, user_loaded_from_cookie, user_logged_in
+from flask_login import (
+    LoginManager,
+    current_user,
+    logout_user,
+    user_loaded_from_cookie,
+    user_logged_in,
+)
 
 from .models import User, db
 
@@ -149,7 +155,10 @@ def sign_out(user: User | None) -> None:
         end_sessions(user)
         db.session.commit()
     logout_user()
+    lang = session.get("lang")
     session.clear()
+    if lang:  # the interface language outlives the session
+        session["lang"] = lang
 
 
 def renew_session(user: User) -> None:

@@ -139,7 +139,7 @@ MARKS = _sheet("marks", "journal student column value note", optional="note", nu
 _COLLECTIONS = (SCHOOLS, DEPARTMENTS, PROGRAMS, STAFF, GROUPS, STUDENTS, CURRICULUM, JOURNALS,
                 MARKS)
 _NOT_INFO = {"settings"} | {sheet.name for sheet in _COLLECTIONS}
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # 0-9 only: \d (and int()) read "٨٥" as 85
 _LIST_SEPARATORS = re.compile(r"[,;\n]")
 
 

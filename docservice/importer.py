@@ -103,7 +103,7 @@ def import_dataset(actor: User | None, data: dict, origins: dict | None = None,
 # --- errors --------------------------------------------------------------------------
 
 def _check_text(data: dict, origins: dict) -> None:
-    """Every string of the dataset (a workbook's cells too: openpyxl turns ``_x0000_`` into NUL)
+    """Every string of the dataset, however it came (a file, a body, a caller's dict)
     can be stored and printed; the error names the record and the field."""
     try:
         check_tree(data)

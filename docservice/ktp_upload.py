@@ -55,7 +55,7 @@ def _lessons(sheet) -> list[dict]:
         raw = _topic({k: _plain(cells.get(k)) for k in COLUMNS if cells.get(k) not in (None, "")})
         try:
             check_tree(raw)
-        except DomainError as err:  # openpyxl reads "_x0000_" as NUL
+        except DomainError as err:  # a character no lesson column can hold
             raise DatasetError(err.code, where=f"row {number}", **err.params) from None
         not_ascii = ascii_number_errors(LessonSchema(), raw)
         if not_ascii:

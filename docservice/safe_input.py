@@ -173,7 +173,9 @@ def ascii_number_errors(schema, data):
 # --- the request: path, query, form ----------------------------------------------------------
 
 def check_request_text() -> None:
-    """The URL's variable parts, the query, a posted form and its file names: clean text only."""
+    """The URL's variable parts, the query, a posted form and its file names: clean text only;
+    a JSON body is read (through :func:`loads`) here, before any view, whatever the view would
+    look up first — the views' own ``get_json()`` then answer from the cache."""
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str):
             check_text(value, name)
@@ -187,6 +189,8 @@ def check_request_text() -> None:
         for key, upload in request.files.items(multi=True):
             check_text(key, "form")
             check_text(upload.filename or "", key)
+    elif request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
+        request.get_json(silent=True)  # malformed JSON stays the view's to answer (None)
 
 
 def refusal(err: DomainError, lang: str | None = None) -> Response:

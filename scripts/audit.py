@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp) / "audit.json"
         command = [sys.executable, "-m", "pip_audit", "-r", str(args.requirement), "--strict",
                    "--progress-spinner", "off", "--format", "json", "--output", str(out), *extra]
-        proc = subprocess.run(command, capture_output=True, text=True)
+        proc = subprocess.run(command, capture_output=True, text=True, check=False)
         report = None
         if out.exists() and out.stat().st_size:
             try:

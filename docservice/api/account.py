@@ -7,7 +7,7 @@ a session-authenticated call carries ``X-CSRFToken`` as every write does.
 """
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
 from flask_smorest import Blueprint
 
 from ..auth import actor, renew_session

@@ -6,7 +6,13 @@ from web_client import csrf, flashes, signed_in
 
 from docservice.demo import DEMO_PASSWORD
 from docservice.errors import Invalid
-from docservice.users import check_new_password, common_passwords, create_user, issue_token, reset_password
+from docservice.users import (
+    check_new_password,
+    common_passwords,
+    create_user,
+    issue_token,
+    reset_password,
+)
 
 # (password, code) as the probe found them accepted, and their kin.
 WEAK = [

@@ -1,6 +1,6 @@
 """Sessions (issue 11b, item 2): a session ends on sign-out, on a password change or reset (the
 user's epoch moves on, so a copied cookie dies too), after 12 hours, and when idle."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -34,7 +34,7 @@ class Clock:
     """Stands in for the ``time`` module in docservice.auth: the sessions' own clock."""
 
     def __init__(self):
-        self.now = datetime.now(timezone.utc).timestamp()
+        self.now = datetime.now(UTC).timestamp()
 
     def time(self):
         return self.now
@@ -114,7 +114,7 @@ def test_the_probe_sessions_last_twelve_hours_not_a_month(app, sample):
     r = client.post("/login", data={"login": "t.anat2", "password": DEMO_PASSWORD, "csrf_token": token})
     header = next(h for h in r.headers.getlist("Set-Cookie") if h.startswith("session="))
     expires = parsedate_to_datetime(header.split("Expires=")[1].split(";")[0])
-    assert expires - datetime.now(timezone.utc) <= timedelta(hours=12, minutes=1)
+    assert expires - datetime.now(UTC) <= timedelta(hours=12, minutes=1)
 
 
 def test_a_session_ends_twelve_hours_after_sign_in_even_when_busy(app, sample, session_clock):
