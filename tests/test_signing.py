@@ -149,7 +149,7 @@ def test_signed_pdf_validates_with_pyhanko_and_in_the_report(signed, pki, config
     report, = signature_report(signed, trust_roots_from_config(config))
     assert report["valid"] and report["intact"] and report["covers_whole_file"] and report["trusted"]
     assert report["signer"] == SIGNER_CN and report["signer_id"] == SIGNER_IIN
-    assert abs(datetime.fromisoformat(report["signed_at"]) - NOW) < timedelta(minutes=5)
+    assert abs(datetime.fromisoformat(report["signed_at"]) - datetime.now(UTC)) < timedelta(minutes=5)
     assert report["timestamped"] is False
     assert report["problem"] is None and report["problem_code"] is None
     # The settings' PEM paths may be passed as they are.

@@ -1,12 +1,9 @@
 """The register's search as an XLSX workbook (openpyxl): a bold header row, set widths, dates
 as dates, and every text as inert text.
 
-Inert text: what people typed (a discipline, a name, a reason) must never become a formula.
-openpyxl writes a string beginning with ``=`` as a formula, and Excel or LibreOffice may take
-``+``, ``-``, ``@`` or a leading tab/CR as the start of one when the cell is edited or the
-sheet is saved as CSV. Such a cell is written as a string with Excel's quote prefix (the
-apostrophe Excel itself shows for text typed as ``'=…``): the value stays exactly what was
-typed, shown literally, and stays text when edited.
+Inert text: what people typed (a discipline, a name, a reason) must never become a formula;
+every text cell goes through ``docservice.spreadsheets.inert_cell``, the one guard of every
+CSV and XLSX the app writes.
 """
 from __future__ import annotations
 
@@ -20,7 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+from ..spreadsheets import inert_cell
+
 DATE_TIME_FORMAT = "DD.MM.YYYY HH:MM"
 DATE_FORMAT = "DD.MM.YYYY"
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,12 +29,9 @@ class Column(NamedTuple):
     width: float   # in characters, as Excel measures a column
 
 
-def inert_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
-    """A text cell that is never a formula (see the module's note)."""
-    cell = WriteOnlyCell(ws, value)
-    if value.startswith(FORMULA_START):
-        cell.data_type = "s"       # openpyxl took "=…" for a formula: it is data
-        cell.quotePrefix = True    # and Excel keeps it text when the cell is edited
+def text_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
+    """A text cell that is never a formula (``spreadsheets.inert_cell``)."""
+    cell = inert_cell(WriteOnlyCell(ws, value))
     if font is not None:
         cell.font = font
     return cell
@@ -44,7 +39,7 @@ def inert_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
 
 def _cell(ws, value):
     if isinstance(value, str):
-        return inert_cell(ws, value)
+        return text_cell(ws, value)
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, datetime):
         cell.number_format = DATE_TIME_FORMAT
@@ -63,7 +58,7 @@ def workbook(title: str, columns: list[Column], rows: Iterable[Iterable]) -> byt
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     header = []
     for column in columns:
-        cell = inert_cell(ws, str(column.header), font=bold)
+        cell = text_cell(ws, str(column.header), font=bold)
         cell.alignment = wrap
         header.append(cell)
     ws.append(header)
