@@ -5,8 +5,9 @@
   without a ``Content-Length`` (chunked): at most the limit (+1 byte) is read from
   ``wsgi.input``, into a spooled file, and the app then sees an ordinary request of that length.
   Werkzeug alone would silently cut such a body at the limit.
-* **JSON** — :func:`loads` is the app's JSON reader (:class:`JSONProvider`: every
-  ``request.get_json()``) and the importer's and the command line's: text must be UTF-8, no
+* **JSON** — :func:`loads` is the reader of every JSON body (:class:`RequestJSON`: every
+  ``request.get_json()``, and a JSON body is read before any view), the importer's and the
+  command line's: text must be UTF-8, no
   deeper than ``MAX_JSON_DEPTH``, no number out of range (``1e999``, ``NaN``), and no string may
   hold a character no document can carry (a lone surrogate ``"\\ud800"``, NUL and the other
   control characters except tab and line breaks, U+FFFE/U+FFFF). A refusal is a
@@ -28,7 +29,6 @@ import tempfile
 import unicodedata
 
 from flask import Flask, current_app, has_app_context, jsonify, request
-from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -118,11 +118,25 @@ def _shown(field: str) -> str:
     return field if len(field) <= 60 else field[:57] + "…"
 
 
-class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, reading through :func:`loads` (``request.get_json()`` and the session)."""
+class RequestJSON:
+    """The ``json_module`` of the app's requests: ``request.get_json()`` reads through
+    :func:`loads`. (Flask's own JSON — the signed session cookie, written by this app alone —
+    is left as it is: a flash that quoted a value must never make a session unreadable.)"""
 
-    def loads(self, s, **kwargs):
+    @staticmethod
+    def loads(s, **kwargs):
         return loads(s, **kwargs)
+
+    @staticmethod
+    def dumps(obj, **kwargs):
+        from flask import json as flask_json
+
+        return flask_json.dumps(obj, **kwargs)
+
+
+# Flask gives each request the app's JSON provider (``RequestContext``); a request of this app
+# reads its body through RequestJSON whatever it is given.
+_request_json = property(lambda self: RequestJSON, lambda self, value: None)
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -297,8 +311,7 @@ def _megabytes(limit: int) -> str:
 # --- wiring ----------------------------------------------------------------------------------
 
 def init_app(app: Flask) -> None:
-    app.json_provider_class = JSONProvider
-    app.json = JSONProvider(app)
+    app.request_class = type("Request", (app.request_class,), {"json_module": _request_json})
     app.wsgi_app = BodyLimit(app.wsgi_app, app)
 
     @app.before_request
@@ -316,5 +329,5 @@ def init_app(app: Flask) -> None:
         return too_large_response(app.config.get("MAX_CONTENT_LENGTH") or 0)
 
 
-__all__ = ["BAD_TEXT", "BodyLimit", "JSONProvider", "ascii_digits_only", "ascii_number_errors", "check_text",
+__all__ = ["BAD_TEXT", "BodyLimit", "RequestJSON", "ascii_digits_only", "ascii_number_errors", "check_text",
            "check_tree", "init_app", "loads"]
