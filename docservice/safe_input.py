@@ -207,14 +207,14 @@ def check_request_text() -> None:
         request.get_json(silent=True)  # malformed JSON stays the view's to answer (None)
 
 
-def refusal(err: DomainError, lang: str | None = None) -> Response:
+def refusal(err: DomainError, status: int | None = None) -> Response:
     """A refusal before any view: JSON under ``/api/``, else a small page, in the user's language."""
-    lang = lang or _lang()
+    lang, status = _lang(), status or err.status
     if request.path.startswith("/api/"):
         response = jsonify(err.to_dict(lang))
     else:
-        response = Response(_page(err.message(lang), lang, err.status), mimetype="text/html")
-    response.status_code = err.status
+        response = Response(_page(err.message(lang), lang, status), mimetype="text/html")
+    response.status_code = status
     return response
 
 
@@ -298,14 +298,13 @@ class BodyLimit:
 
 
 def too_large_response(limit: int) -> Response:
-    response = refusal(DomainError("body_too_large", limit=_megabytes(limit)))
-    response.status_code = 413
+    response = refusal(DomainError("body_too_large", limit=_megabytes(limit)), 413)
     response.headers["Connection"] = "close"
     return response
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g}"
+    return f"{limit / (1024 * 1024):.1f}".removesuffix(".0")
 
 
 # --- wiring ----------------------------------------------------------------------------------
@@ -326,7 +325,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_err):
-        return too_large_response(app.config.get("MAX_CONTENT_LENGTH") or 0)
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        if request.content_length is not None and request.content_length <= limit:
+            # The body fits; a form's text fields passed Werkzeug's MAX_FORM_MEMORY_SIZE.
+            limit = request.max_form_memory_size or limit
+        return too_large_response(limit)
 
 
 __all__ = ["BAD_TEXT", "BodyLimit", "RequestJSON", "ascii_digits_only", "ascii_number_errors", "check_text",
