@@ -105,6 +105,18 @@ def check_tree(value, limit: int | None = None, where: str = "") -> None:
                 stack.extend((item, depth + 1, f"{path}[{i}]") for i, item in enumerate(node))
 
 
+NAME_MAX = 200  # a field's name in a query or a form: ours are short; "rows.<5,000 digits>.date" is not
+
+
+def check_name(name: str) -> str:
+    """A query or form field's name: clean, and short (a row index of thousands of digits in a
+    name would reach ``int()``'s limit in the view)."""
+    check_text(name, "?")
+    if len(name) > NAME_MAX:
+        raise DomainError("input_name_too_long", length=len(name), limit=NAME_MAX, name=_shown(name))
+    return name
+
+
 def check_text(text: str, field: str = "") -> str:
     """``text`` when every character of it can be stored and printed, else DomainError."""
     found = BAD_TEXT.search(text)
@@ -194,14 +206,14 @@ def check_request_text() -> None:
         if isinstance(value, str):
             check_text(value, name)
     for key, value in request.args.items(multi=True):
-        check_text(key, "?")
+        check_name(key)
         check_text(value, key)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
-            check_text(key, "form")
+            check_name(key)
             check_text(value, key)
         for key, upload in request.files.items(multi=True):
-            check_text(key, "form")
+            check_name(key)
             check_text(upload.filename or "", key)
     elif request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
         request.get_json(silent=True)  # malformed JSON stays the view's to answer (None)
