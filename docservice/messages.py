@@ -609,4 +609,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An import cannot change the post “{column}” of {record} (now: {old}; in the file: {new}): "
               "deans and heads are appointed by the IT department",
     },
+    "input_name_too_long": {
+        "kk": "Өріс атауы тым ұзын ({length} таңба, ең көбі {limit}): «{name}»",
+        "ru": "Слишком длинное имя поля ({length} символов, не больше {limit}): «{name}»",
+        "en": "A field name is too long ({length} characters, at most {limit}): “{name}”",
+    },
 }

@@ -5,8 +5,9 @@
   without a ``Content-Length`` (chunked): at most the limit (+1 byte) is read from
   ``wsgi.input``, into a spooled file, and the app then sees an ordinary request of that length.
   Werkzeug alone would silently cut such a body at the limit.
-* **JSON** — :func:`loads` is the app's JSON reader (:class:`JSONProvider`: every
-  ``request.get_json()``) and the importer's and the command line's: text must be UTF-8, no
+* **JSON** — :func:`loads` is the reader of every JSON body (:class:`RequestJSON`: every
+  ``request.get_json()``, and a JSON body is read before any view), the importer's and the
+  command line's: text must be UTF-8, no
   deeper than ``MAX_JSON_DEPTH``, no number out of range (``1e999``, ``NaN``), and no string may
   hold a character no document can carry (a lone surrogate ``"\\ud800"``, NUL and the other
   control characters except tab and line breaks, U+FFFE/U+FFFF). A refusal is a
@@ -28,7 +29,6 @@ import tempfile
 import unicodedata
 
 from flask import Flask, current_app, has_app_context, jsonify, request
-from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -105,6 +105,18 @@ def check_tree(value, limit: int | None = None, where: str = "") -> None:
                 stack.extend((item, depth + 1, f"{path}[{i}]") for i, item in enumerate(node))
 
 
+NAME_MAX = 200  # a field's name in a query or a form: ours are short; "rows.<5,000 digits>.date" is not
+
+
+def check_name(name: str) -> str:
+    """A query or form field's name: clean, and short (a row index of thousands of digits in a
+    name would reach ``int()``'s limit in the view)."""
+    check_text(name, "?")
+    if len(name) > NAME_MAX:
+        raise DomainError("input_name_too_long", length=len(name), limit=NAME_MAX, name=_shown(name))
+    return name
+
+
 def check_text(text: str, field: str = "") -> str:
     """``text`` when every character of it can be stored and printed, else DomainError."""
     found = BAD_TEXT.search(text)
@@ -118,11 +130,25 @@ def _shown(field: str) -> str:
     return field if len(field) <= 60 else field[:57] + "…"
 
 
-class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, reading through :func:`loads` (``request.get_json()`` and the session)."""
+class RequestJSON:
+    """The ``json_module`` of the app's requests: ``request.get_json()`` reads through
+    :func:`loads`. (Flask's own JSON — the signed session cookie, written by this app alone —
+    is left as it is: a flash that quoted a value must never make a session unreadable.)"""
 
-    def loads(self, s, **kwargs):
+    @staticmethod
+    def loads(s, **kwargs):
         return loads(s, **kwargs)
+
+    @staticmethod
+    def dumps(obj, **kwargs):
+        from flask import json as flask_json
+
+        return flask_json.dumps(obj, **kwargs)
+
+
+# Flask gives each request the app's JSON provider (``RequestContext``); a request of this app
+# reads its body through RequestJSON whatever it is given.
+_request_json = property(lambda self: RequestJSON, lambda self, value: None)
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -180,27 +206,27 @@ def check_request_text() -> None:
         if isinstance(value, str):
             check_text(value, name)
     for key, value in request.args.items(multi=True):
-        check_text(key, "?")
+        check_name(key)
         check_text(value, key)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
-            check_text(key, "form")
+            check_name(key)
             check_text(value, key)
         for key, upload in request.files.items(multi=True):
-            check_text(key, "form")
+            check_name(key)
             check_text(upload.filename or "", key)
     elif request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
         request.get_json(silent=True)  # malformed JSON stays the view's to answer (None)
 
 
-def refusal(err: DomainError, lang: str | None = None) -> Response:
+def refusal(err: DomainError, status: int | None = None) -> Response:
     """A refusal before any view: JSON under ``/api/``, else a small page, in the user's language."""
-    lang = lang or _lang()
+    lang, status = _lang(), status or err.status
     if request.path.startswith("/api/"):
         response = jsonify(err.to_dict(lang))
     else:
-        response = Response(_page(err.message(lang), lang, err.status), mimetype="text/html")
-    response.status_code = err.status
+        response = Response(_page(err.message(lang), lang, status), mimetype="text/html")
+    response.status_code = status
     return response
 
 
@@ -284,21 +310,19 @@ class BodyLimit:
 
 
 def too_large_response(limit: int) -> Response:
-    response = refusal(DomainError("body_too_large", limit=_megabytes(limit)))
-    response.status_code = 413
+    response = refusal(DomainError("body_too_large", limit=_megabytes(limit)), 413)
     response.headers["Connection"] = "close"
     return response
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g}"
+    return f"{limit / (1024 * 1024):.1f}".removesuffix(".0")
 
 
 # --- wiring ----------------------------------------------------------------------------------
 
 def init_app(app: Flask) -> None:
-    app.json_provider_class = JSONProvider
-    app.json = JSONProvider(app)
+    app.request_class = type("Request", (app.request_class,), {"json_module": _request_json})
     app.wsgi_app = BodyLimit(app.wsgi_app, app)
 
     @app.before_request
@@ -313,8 +337,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_err):
-        return too_large_response(app.config.get("MAX_CONTENT_LENGTH") or 0)
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        if request.content_length is not None and request.content_length <= limit:
+            # The body fits; a form's text fields passed Werkzeug's MAX_FORM_MEMORY_SIZE.
+            limit = request.max_form_memory_size or limit
+        return too_large_response(limit)
 
 
-__all__ = ["BAD_TEXT", "BodyLimit", "JSONProvider", "ascii_digits_only", "ascii_number_errors", "check_text",
+__all__ = ["BAD_TEXT", "BodyLimit", "RequestJSON", "ascii_digits_only", "ascii_number_errors", "check_text",
            "check_tree", "init_app", "loads"]

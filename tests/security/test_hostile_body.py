@@ -12,7 +12,15 @@ import socket
 import threading
 
 import pytest
-from hostile_support import assert_refused, bearer, bounded, changed, fingerprint, folders_of, store  # noqa: F401
+from hostile_support import (  # noqa: F401
+    assert_refused,
+    bearer,
+    bounded,
+    changed,
+    fingerprint,
+    folders_of,
+    store,
+)
 from werkzeug.serving import make_server
 
 
@@ -72,9 +80,9 @@ def test_a_declared_body_over_the_limit_gets_413_unread(store, method, path, log
 
 def test_a_chunked_body_within_the_limit_is_an_ordinary_request(store, sample_data):
     """The dry run of an import sent chunked: counted as from a body with its length."""
-    body = json.dumps(sample_data).encode()
+    body, headers = json.dumps(sample_data).encode(), bearer("or.inspector")
     before = fingerprint(*folders_of(store))
-    r = store.test_client().post("/api/v1/import?format=json&dry_run=true", headers=bearer("or.inspector"),
+    r = store.test_client().post("/api/v1/import?format=json&dry_run=true", headers=headers,
                                  content_type="application/json",
                                  environ_overrides={"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True,
                                                     "CONTENT_LENGTH": ""})
@@ -119,4 +127,15 @@ def test_the_issues_50_mb_over_a_real_server(store):
     assert head.startswith(b"HTTP/1.1 413"), head[:200]
     assert "не больше 20 МБ" in json.loads(body)["message"]
     assert sent <= 50
+    assert not changed(before, fingerprint(*folders_of(store)))
+
+
+def test_a_form_field_over_werkzeugs_limit_gets_413_saying_which_limit(store):
+    """A multipart text field of 700 KB (within the body limit, over MAX_FORM_MEMORY_SIZE)."""
+    before = fingerprint(*folders_of(store))
+    r = store.test_client().post("/registrar/import", data={"token": "x" * 700_000, "file": (io.BytesIO(b"{}"), "a.json")},
+                                 content_type="multipart/form-data")
+    r.request.environ["wsgi.input"].close()
+    said = assert_refused(r, statuses=(413,))
+    assert "не больше 0.5 МБ" in said
     assert not changed(before, fingerprint(*folders_of(store)))

@@ -8,7 +8,14 @@ import copy
 import json
 
 import pytest
-from hostile_support import assert_refused, bearer, changed, fingerprint, folders_of, store  # noqa: F401
+from hostile_support import (  # noqa: F401
+    assert_refused,
+    bearer,
+    changed,
+    fingerprint,
+    folders_of,
+    store,
+)
 
 
 def _set(path: str, value):

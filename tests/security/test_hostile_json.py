@@ -10,7 +10,15 @@ import io
 import json
 
 import pytest
-from hostile_support import assert_refused, bearer, changed, fingerprint, folders_of, store, upload  # noqa: F401
+from hostile_support import (  # noqa: F401
+    assert_refused,
+    bearer,
+    changed,
+    fingerprint,
+    folders_of,
+    store,
+    upload,
+)
 from web_client import csrf, flashes, signed_in
 
 DEEP = b"[" * 100_000 + b"]" * 100_000

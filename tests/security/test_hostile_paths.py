@@ -7,7 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from hostile_support import assert_refused, bearer, changed, fingerprint, folders_of, store  # noqa: F401
+from hostile_support import (  # noqa: F401
+    assert_refused,
+    bearer,
+    changed,
+    fingerprint,
+    folders_of,
+    store,
+)
 from web_client import csrf, flashes, signed_in
 
 from docservice import nomenclature

@@ -15,7 +15,13 @@ from hostile_support import assert_refused, bearer, changed, fingerprint
 from docservice import nomenclature
 from docservice.batch import archive, jobs
 from docservice.errors import Invalid
-from docservice.models import BatchJob, DocumentCounter, IssuedDocument, NomenclatureFile, db
+from docservice.models import (
+    BatchJob,
+    DocumentCounter,
+    IssuedDocument,
+    NomenclatureFile,
+    db,
+)
 
 PERIOD = "2026-2027/1"
 TRAVERSAL = "../../../../../x/trav"

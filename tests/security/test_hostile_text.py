@@ -112,3 +112,21 @@ def test_crlf_in_next_on_sign_in_is_no_error(store, target):
     assert r.status_code == 302, r.get_data(as_text=True)[:300]
     assert r.headers["Location"] == "/"
     assert "evil" not in str(r.headers)
+
+
+@pytest.mark.parametrize("method, path, where", [
+    ("POST", "/documents/ktp/preview", "form"),      # a row index of 5,000 digits: int()'s limit, a 500 before
+    ("POST", "/documents/ktp/check", "form"),
+    ("GET", "/api/v1/deadlines", "query"),
+    ("GET", "/journals", "query"),
+])
+def test_a_field_name_of_thousands_of_characters_is_refused(store, client, method, path, where):
+    name = "rows." + "9" * 5000 + ".date"
+    before = fingerprint(*folders_of(store))
+    if where == "form":
+        r = client.open(path, method=method, data={"journal": "J0001", name: "2026-09-02"})
+    else:
+        r = client.open(path, method=method, query_string={name: "1"})
+    said = assert_refused(r, statuses=(400,))
+    assert "Слишком длинное имя поля (5010" in said
+    assert not changed(before, fingerprint(*folders_of(store)))
