@@ -365,3 +365,13 @@ def test_a_new_plugins_type_gets_its_form_with_no_template_work(app, sample, tmp
         assert "Нұрғалиева Дана" in text and "Анатомия" in text and "Алматы" in text
     finally:
         registry._types.pop("web_test_certificate", None)
+
+
+@pytest.mark.parametrize("course", ["٣", "３", "𝟑"])
+def test_digits_of_other_scripts_are_not_numbers_on_the_form(app, sample, course):
+    head = signed_in(app, "head.anat", lang="ru")
+    typed = {"journal": "J0001", "protocol_no": "1", "protocol_date": "2026-08-28", "course": course}
+    refused = post(head, "/documents/ktp/check", typed, page="/documents/ktp")
+    assert refused.status_code == 422 and "course" in refused.get_json()["errors"]
+    accepted = post(head, "/documents/ktp/check", {**typed, "course": "3"}, page="/documents/ktp")
+    assert accepted.status_code == 200, accepted.get_json()

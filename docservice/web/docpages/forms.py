@@ -31,6 +31,7 @@ from ...documents.fields import (
     DepartmentRef, GroupRef, JournalRef, PeriodRef, SchoolRef, StoreRef, UserRef,
 )
 from ...models import Department, Group, Journal, Period, School, User, db
+from ...safe_input import ascii_digits_only
 
 TRUE = ("on", "1", "true", "yes", "y")
 TEXTAREA_OVER = 300          # a String that may be longer than this is typed in a textarea
@@ -250,7 +251,10 @@ def _scalar(field) -> str:
 
 def _parse(text: str, scalar: str):
     """A typed value in the input's type; what does not parse is passed on as typed, so the
-    schema refuses it with its own message in the user's language."""
+    schema refuses it with its own message in the user's language. Digits of other scripts
+    («٣», «３») are not numbers here: Python's int() would read them, the API does not."""
+    if scalar in ("int", "float") and not ascii_digits_only(text):
+        return text
     if scalar == "int":
         try:
             return int(text)
@@ -267,7 +271,7 @@ def _parse(text: str, scalar: str):
 
 
 def row_indexes(form, key: str) -> list[int]:
-    pattern = re.compile(re.escape(key) + r"\.(\d+)\.")
+    pattern = re.compile(re.escape(key) + r"\.([0-9]+)\.")
     found = {int(m.group(1)) for k in form.keys() if (m := pattern.match(k))}
     return sorted(found)
 
