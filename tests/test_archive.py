@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from docservice.batch import jobs
 from docservice.documents import issuing
 from docservice.errors import Forbidden, Invalid
 from docservice.models import BatchItem, BatchJob, IssuedDocument, Journal, db
-from docservice.models.archive import CANCELLED, DONE, FAILED, FILED, ISSUED, PENDING
+from docservice.models.archive import CANCELLED, DONE, FAILED, FILED, ISSUED, PENDING, PLANNED
 from docservice.models.journal import OPEN
 
 PERIOD = "2026-2027/1"
@@ -333,3 +333,18 @@ def test_a_long_file_is_bound_in_volumes_with_their_own_cover_and_inventory(app,
     assert [i.id for i in seen] == [i.id for i in items]  # every document once, in order
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {e["path"] for e in manifest["files"]} >= {p.name for p in volumes}
+
+
+@pytest.mark.demo
+def test_a_job_whose_folder_cannot_be_written_is_not_left_running(app):
+    """An item filed under an index from before indexes were checked (planted here): the
+    folder is refused before anything is written, and the job stays resumable."""
+    job = jobs.start(None, PERIOD, "ru", types=["summary_vedomost"], drafts="pdf")
+    job_id = job.id
+    db.session.execute(update(BatchItem).where(BatchItem.job_id == job_id).values(file_index="../../escape"))
+    db.session.commit()
+    with pytest.raises(Invalid):
+        jobs.run(job_id, workers=1)
+    db.session.expire_all()
+    job = db.session.get(BatchJob, job_id)
+    assert job.status == PLANNED and job.runner is None

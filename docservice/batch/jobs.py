@@ -281,7 +281,17 @@ def run(job_id: int, workers: int | None = None, on_progress=None, executor=None
         job.runner = None
         db.session.commit()
         return job
-    job.output = str(archive.assemble(job, Path(job.output) if job.output else default_folder(job)))
+    try:
+        job.output = str(archive.assemble(job, Path(job.output) if job.output else default_folder(job)))
+    except DomainError:
+        # A folder that cannot be written as asked (a nomenclature index left from before its
+        # validation, say): the job is not left "running" — it stays resumable, and the
+        # reason goes to whoever ran it.
+        db.session.rollback()
+        job = db.session.get(BatchJob, job_id)
+        job.status, job.runner = PLANNED, None
+        db.session.commit()
+        raise
     job.status, job.finished_at, job.runner = DONE, clock_now(), None
     db.session.commit()
     if on_progress is not None:
