@@ -71,7 +71,7 @@ def loads(data, *, depth: int | None = None, **kwargs):
 
 
 class _NotFinite(Exception):
-    pass
+    """NaN or ±Infinity in a JSON body: refused like any other value JSON does not have."""
 
 
 def _no_constant(name: str):

@@ -130,7 +130,7 @@ def _seekable(stream, limit: int, where: str):
             _at_most(size, limit, where, part="*.xlsx")
             return stream
     except (AttributeError, OSError):
-        pass
+        pass  # not seekable (an upload stream): read it once below, at most limit + 1 bytes
     data = stream.read(limit + 1)
     _at_most(len(data), limit, where, part="*.xlsx")
     return io.BytesIO(data)

@@ -277,7 +277,7 @@ def tsa_url(pki):
             self.wfile.write(body)
 
         def log_message(self, *args):
-            pass
+            return None  # the test's TSA keeps quiet
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.fixed_dt = None

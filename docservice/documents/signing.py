@@ -45,7 +45,7 @@ class _KeepMetadataWriter(IncrementalPdfFileWriter):
     """
 
     def _update_meta(self):
-        pass
+        return None  # leave the Info dictionary and the XMP exactly as WeasyPrint wrote them
 
 
 def signer_from_config(config: Mapping) -> signers.SimpleSigner | None:
