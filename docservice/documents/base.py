@@ -35,6 +35,9 @@ class DocumentType(ABC):
     example: ClassVar[dict]          # an input that works on the demo data
     template: ClassVar[str | None] = None    # defaults to ``id``
     template_dirs: ClassVar[tuple] = ()      # folders holding templates_kk/ and templates_ru/
+    # The PDF engine: "weasyprint" lays out the type's .html template (the core's own engine);
+    # another name asks a plugin that implements that engine (the built-in types: "typst").
+    pdf_engine: ClassVar[str] = "weasyprint"
     languages: ClassVar[tuple] = LANGUAGES
     formats: ClassVar[tuple] = FORMATS
     # Kinds the nomenclature may file apart (``vedomost:individual``): {kind: {"kk": …, "ru": …}}.

@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .. import hookimpl
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
+FONTS = STATIC / "fonts"  # the documents' fonts (every Kazakh letter), for any engine
 SHARED_HTML = Path(__file__).resolve().parent / "html"
 # The base address of the application's own files inside a PDF render. Nothing is ever
 # fetched from it over a network: ``fetch_own_files`` maps it onto ``STATIC``.
@@ -46,6 +47,25 @@ def find_template(doc_type, lang: str, ext: str) -> Path:
         if (folder / name).exists():
             return folder / name
     raise FileNotFoundError(f"no template {name} for {doc_type.id} ({lang})")
+
+
+def words(doc_type, lang: str) -> dict:
+    """A type's words in one language: ``templates_<lang>/<template>.toml`` (empty when the type
+    keeps its words in its templates). One layout per type reads them, whatever the engine."""
+    for folder in template_dirs(doc_type, lang):
+        path = folder / f"{doc_type.template_name()}.toml"
+        if path.exists():
+            stat = path.stat()
+            return _words_file(str(path), stat.st_mtime_ns, stat.st_size)
+    return {}
+
+
+@lru_cache(maxsize=64)
+def _words_file(path: str, mtime_ns: int, size: int) -> dict:
+    import tomllib
+
+    with open(path, "rb") as source:
+        return tomllib.load(source)
 
 
 @hookimpl(trylast=True)
@@ -356,7 +376,8 @@ def _html_env(dirs: tuple[str, ...]) -> SandboxedEnvironment:
 
 def render_html(doc_type, context: dict, lang: str) -> str:
     env = _html_env(tuple(str(d) for d in template_dirs(doc_type, lang)))
-    return env.get_template(f"{doc_type.template_name()}.html").render(**context, static=STATIC_URL)
+    return env.get_template(f"{doc_type.template_name()}.html").render(
+        **context, w=words(doc_type, lang), static=STATIC_URL)
 
 
 def render_page(name: str, context: dict) -> str:
@@ -465,4 +486,11 @@ def _num(value, digits: int = 2) -> str:
     return str(value)
 
 
-FILTERS = {"num": _num}
+def _fill(sentence: str, **values) -> str:
+    """A sentence of a words file with its ``{name}`` places filled (as text: escaped later)."""
+    for key, value in values.items():
+        sentence = sentence.replace("{" + key + "}", _num(value) if isinstance(value, float) else str(value))
+    return sentence
+
+
+FILTERS = {"num": _num, "fill": _fill}

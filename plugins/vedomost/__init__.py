@@ -67,6 +67,7 @@ class VedomostInput(Schema):
 class Vedomost(DocumentType):
     template_dirs = template_folders(__file__)
     id = "vedomost"
+    pdf_engine = "typst"
     titles = {"kk": "Емтихан ведомосы", "ru": "Экзаменационная ведомость"}
     schema = VedomostInput
     nomenclature = "02-07"
