@@ -374,8 +374,16 @@ def _html_env(dirs: tuple[str, ...]) -> SandboxedEnvironment:
     return env
 
 
+def layout_dir(doc_type) -> Path:
+    """The folder of a type's own package: where its one layout for every language is kept
+    (``layout.html`` that a language's ``<type>.html`` extends, ``layout.typ`` …)."""
+    import sys
+
+    return Path(sys.modules[type(doc_type).__module__].__file__).resolve().parent
+
+
 def render_html(doc_type, context: dict, lang: str) -> str:
-    env = _html_env(tuple(str(d) for d in template_dirs(doc_type, lang)))
+    env = _html_env((*(str(d) for d in template_dirs(doc_type, lang)), str(layout_dir(doc_type))))
     return env.get_template(f"{doc_type.template_name()}.html").render(
         **context, w=words(doc_type, lang), static=STATIC_URL)
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 from docservice import hookimpl
-from docservice.documents.rendering import FONTS, words
+from docservice.documents.rendering import FONTS, layout_dir, words
 
 # The root of every Typst file the engine may read: the built-in plugins' folder (each type's
 # layout.typ and this package's document.typ).
@@ -46,8 +45,7 @@ def layout_of(doc_type) -> Path | None:
     inside the plugins folder (the compiler's root)."""
     if getattr(doc_type, "pdf_engine", None) != ENGINE:
         return None
-    module = sys.modules[type(doc_type).__module__]
-    layout = Path(module.__file__).resolve().parent / "layout.typ"
+    layout = layout_dir(doc_type) / "layout.typ"
     return layout if layout.is_file() and ROOT in layout.parents else None
 
 
