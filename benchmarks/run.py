@@ -2,22 +2,27 @@
 
 A scratch SQLite database in a temporary folder is migrated and given a synthetic faculty
 (``benchmarks/dataset.py``: groups of 30, 150 and 300 students with one discipline, a group
-of 25 students with 12 disciplines; lessons, RK1, RK2 and exam marks), then the real
-pipeline is timed: ``issuing.preview(None, type, input, "ru", fmt)`` — validation, the
-type's context from the store, and the render. Beside it, in the same run:
+of 25 students with 12 disciplines; lessons, RK1, RK2 and exam marks), a second one the demo
+faculty (for every type's own example). Then the real pipeline is timed:
+``issuing.preview(None, type, input, "ru", fmt)`` — validation, the type's context from the
+store, and the render through the plugin hook (the engine the type chose). Beside it, in the
+same run:
 
 - NAIVE: for PDF a plain WeasyPrint render of an equivalent HTML ``<table>`` (default
   automatic table layout, system fonts, a fresh ``FontConfiguration`` each time, no shared
   stylesheet); for DOCX a plain docxtpl render of the same Word template and context
   (``DocxTemplate`` loaded, rendered and saved each time);
-- CORE BEFORE: the core's render as it was before the performance work;
-- OURS: ``rendering.render_pdf`` / ``render_docx`` as they are.
+- WEASYPRINT: the core's own WeasyPrint render of the type's HTML layout (what every type
+  used before the Typst engine; for DOCX, docxtpl's own render of the template);
+- RENDER: the render through the hook (``issuing.render``): Typst for the built-in types.
 
-The variants of a case are timed in turn, round after round (the machine's load drifts and
-so falls on all of them alike); every figure is the median (and p90) of N runs after W
-warm-up runs, in wall time, with the process's CPU time in a second table. It also times
-app start, the cost per student, the RSS over many renders, and checks that the output is
-unchanged. The report is printed and written to ``benchmarks/results.md``.
+Every run renders fresh data (each student's name changes from run to run): Typst memoizes
+what it laid out before, and a benchmark of one repeated document would flatter it. The
+variants of a case are timed in turn, round after round (the machine's load drifts and so
+falls on all of them alike); every figure is the median (and p90) of N runs after W warm-up
+runs, in wall time, with the process's CPU time in a second table. It also times app start
+and the first PDF of a new process, the cost per student, the RSS over many renders. The
+report is printed and written to ``benchmarks/results.md``.
 """
 from __future__ import annotations
 
@@ -158,6 +163,34 @@ def summary_table(context: dict) -> tuple[str, list[str], list[list]]:
 
 # --- the run ---------------------------------------------------------------------------
 
+def engine_of(doc_type, fmt: str) -> str:
+    return "docxtpl" if fmt == "docx" else getattr(doc_type, "pdf_engine", "weasyprint")
+
+
+FIRST_PDF = """
+import json, sys, time
+from docservice import create_app
+from docservice.documents import issuing
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "bench", "STORAGE_DIR": sys.argv[2]})
+with app.app_context():
+    started = time.perf_counter()
+    issuing.preview(None, "vedomost", issuing.registry().get("vedomost").example, "ru", "pdf")
+    print((time.perf_counter() - started) * 1000)
+"""
+
+
+def first_pdf(url: str, tmp: str, runs: int = 3) -> float | str:
+    """The first PDF preview of a new worker process, after ``create_app()`` (median of runs)."""
+    walls = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", FIRST_PDF, url, f"{tmp}/documents"], cwd=ROOT,
+                              capture_output=True, text=True)
+        if done.returncode:
+            return (done.stderr.strip().splitlines() or ["?"])[-1]
+        walls.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(walls)
+
+
 def app_start(runs: int = 5) -> dict:
     """``create_app()`` in a new interpreter: as this machine runs it, and with a bytecode
     cache (as a deployment has; kept in a temporary folder, not in the project)."""
@@ -218,20 +251,50 @@ def environment() -> dict:
     except Exception:  # noqa: BLE001 — only reported
         hb_subset = False
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "weasyprint": weasyprint.__version__, "hb_subset": hb_subset, "load": os.getloadavg()}
+            "weasyprint": weasyprint.__version__, "hb_subset": hb_subset, "typst": _version("typst"),
+            "load": os.getloadavg()}
 
 
-def core_before_pdf(doc_type, context: dict, lang: str = "ru") -> bytes:
-    """The core's PDF render as it was before this benchmark's changes (the same templates,
-    stylesheet and cached fonts, the garbage collector left on)."""
-    from weasyprint import HTML
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-    from docservice.documents import rendering
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "not installed"
 
-    fonts, css, fetcher = rendering._fonts()
-    html_doc = HTML(string=rendering.render_html(doc_type, context, lang), base_url=rendering.STATIC_URL,
-                    url_fetcher=fetcher)
-    return html_doc.write_pdf(stylesheets=[css], font_config=fonts)
+
+def fresh(context: dict, run: int) -> dict:
+    """The context with every text in its tables changed for this run (see the docstring: Typst
+    memoizes; real documents differ from one another)."""
+    import copy
+
+    out = copy.deepcopy(context)
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, str) and len(value) > 3 and not value.startswith("data:"):
+            return f"{value} {run}"
+        return value
+
+    for key, value in out.items():
+        if key not in ("doc", "university", "lang") and isinstance(value, (list, dict)):
+            out[key] = walk(value)
+    return out
+
+
+class Fresh:
+    """A new context at each call (the run counter goes up)."""
+
+    def __init__(self, context: dict):
+        self.context, self.run = context, 0
+
+    def __call__(self) -> dict:
+        self.run += 1
+        return fresh(self.context, self.run)
 
 
 def docx_parts(content: bytes) -> list:
@@ -278,6 +341,48 @@ def main(argv=None) -> int:
                 clean = issuing.validate(doc_type.schema, data, "ru")
                 return doc_type, issuing.build_context(doc_type, clean, "ru", None, issuing.clock_now())
 
+            def measure_case(type_id, data, label, table_of, targets):
+                if type_id not in registered:
+                    notes.append(f"{type_id} is not registered: {label} not measured")
+                    return
+                try:
+                    doc_type, context = context_of(type_id, data)
+                    issuing.render(doc_type, context, "ru", "pdf")
+                except Exception as exc:  # noqa: BLE001 — reported, the rest still runs
+                    notes.append(f"{label}: failed ({type(exc).__name__}: {exc})")
+                    return
+                students = len(context.get("rows") or [])
+                reps = args.reps if students < 200 else max(3, min(args.reps, 5))
+                new = Fresh(context)
+                if targets is None:  # only the render, for the cost per student
+                    print(f"  {label} PDF …", flush=True)
+                    per_row[students] = measure(lambda: issuing.render(doc_type, new(), "ru", "pdf"), reps,
+                                                args.warmup)
+                    return
+                ctx_t = measure(lambda: context_of(type_id, data), reps, 1)
+                for fmt in ("pdf", "docx"):
+                    print(f"  {label} {fmt.upper()} …", flush=True)
+                    if fmt == "pdf":
+                        fns = {"weasyprint": lambda: rendering.render_pdf(doc_type, new(), "ru")}
+                        if table_of is not None:
+                            naive_html = naive_table_html(*table_of(context))
+                            fns["naive"] = lambda: naive_pdf(naive_html)
+                    else:
+                        template = rendering.find_template(doc_type, "ru", "docx")
+                        fns = {"naive": lambda: naive_docx(template, new()),
+                               "weasyprint": lambda: rendering.render_docx_docxtpl(template, new())}
+                        same = docx_parts(rendering.render_docx_docxtpl(template, context)) == \
+                            docx_parts(rendering.render_docx(doc_type, context, "ru"))
+                        checks.append(f"{label}: every part of the DOCX is byte for byte docxtpl's: "
+                                      f"{'yes' if same else '**NO**'}")
+                    fns["render"] = lambda: issuing.render(doc_type, new(), "ru", fmt)
+                    fns["preview"] = lambda: issuing.preview(None, type_id, data, "ru", fmt)
+                    timed = measure_together(fns, reps, args.warmup)
+                    rows.append({"case": label, "fmt": fmt.upper(), **timed, "context": ctx_t,
+                                 "target": targets.get(fmt), "engine": engine_of(doc_type, fmt)})
+                    if type_id == "vedomost" and fmt == "pdf":
+                        per_row[students] = timed["render"]
+
             cases = [
                 ("vedomost", {"journal": dataset.VEDOMOST_30}, "vedomost, 30 students", vedomost_table,
                  {"pdf": 60, "docx": 10}),
@@ -288,61 +393,35 @@ def main(argv=None) -> int:
                  "summary vedomost, 25 × 12", summary_table, {"pdf": 150}),
             ]
             for type_id, data, label, table_of, targets in cases:
-                if type_id not in registered:
-                    notes.append(f"{type_id} is not registered: {label} not measured")
-                    continue
-                try:
-                    doc_type, context = context_of(type_id, data)
-                    rendering.render_pdf(doc_type, context, "ru")
-                except Exception as exc:  # noqa: BLE001 — reported, the rest still runs
-                    notes.append(f"{label}: failed ({type(exc).__name__}: {exc})")
-                    continue
-                students = len(context["rows"])
-                reps = args.reps if students < 200 else max(3, min(args.reps, 5))
-                if targets is None:  # only the render, for the cost per student
-                    print(f"  {label} PDF …", flush=True)
-                    per_row[students] = measure(lambda: rendering.render_pdf(doc_type, context, "ru"), reps,
-                                                args.warmup)
-                    continue
-                ctx_t = measure(lambda: context_of(type_id, data), reps, 1)
-                for fmt in ("pdf", "docx"):
-                    print(f"  {label} {fmt.upper()} …", flush=True)
-                    if fmt == "pdf":
-                        naive_html = naive_table_html(*table_of(context))
-                        fns = {"naive": lambda: naive_pdf(naive_html),
-                               "before": lambda: core_before_pdf(doc_type, context),
-                               "render": lambda: rendering.render_pdf(doc_type, context, "ru")}
-                        same = core_before_pdf(doc_type, context) == rendering.render_pdf(doc_type, context, "ru")
-                        checks.append(f"{label}: the PDF is byte for byte the one the core wrote before: "
-                                      f"{'yes' if same else '**NO**'}")
-                    else:
-                        template = rendering.find_template(doc_type, "ru", "docx")
-                        fns = {"naive": lambda: naive_docx(template, context),
-                               "before": lambda: rendering.render_docx_docxtpl(template, context),
-                               "render": lambda: rendering.render_docx(doc_type, context, "ru")}
-                        same = docx_parts(rendering.render_docx_docxtpl(template, context)) == \
-                            docx_parts(rendering.render_docx(doc_type, context, "ru"))
-                        checks.append(f"{label}: every part of the DOCX is byte for byte docxtpl's: "
-                                      f"{'yes' if same else '**NO**'}")
-                    fns["preview"] = lambda: issuing.preview(None, type_id, data, "ru", fmt)
-                    timed = measure_together(fns, reps, args.warmup)
-                    rows.append({"case": label, "fmt": fmt.upper(), **timed, "context": ctx_t,
-                                 "target": targets.get(fmt)})
-                    if type_id == "vedomost" and fmt == "pdf":
-                        per_row[students] = timed["render"]
+                measure_case(type_id, data, label, table_of, targets)
             if args.memory and "vedomost" in registered:
                 print(f"  RSS over {args.memory} renders …", flush=True)
                 doc_type, context = context_of("vedomost", {"journal": dataset.VEDOMOST_30})
-                rendering.render_pdf(doc_type, context, "ru")
+                issuing.render(doc_type, context, "ru", "pdf")
                 gc.collect()
                 memory = {0: rss_mb()}
                 for i in range(1, args.memory + 1):
-                    rendering.render_pdf(doc_type, context, "ru")
+                    issuing.render(doc_type, fresh(context, i), "ru", "pdf")
                     if i % 50 == 0 or i == args.memory:
                         gc.collect()
                         memory[i] = rss_mb()
+        # Every type's own example, on the demo faculty (a second store).
+        demo_url = f"sqlite:///{tmp}/demo.db"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": demo_url, "SECRET_KEY": "bench",
+                          "STORAGE_DIR": f"{tmp}/documents"})
+        with app.app_context():
+            from docservice.demo import load_demo
+
+            upgrade()
+            load_demo()
+            registered = {t.id for t in issuing.registry()}
+            for doc_type in issuing.registry():
+                measure_case(doc_type.id, doc_type.example, f"{doc_type.id}: its example", None,
+                             {"pdf": 150 if doc_type.id == "summary_vedomost" else 60})
+            first = registered and first_pdf(demo_url, tmp)
     print("  app start …", flush=True)
     start = app_start()
+    start["first_pdf"] = first
     env["load_end"] = os.getloadavg()
     text = report(env, rows, per_row, start, memory, checks, notes, args, time.perf_counter() - started)
     print()
@@ -357,60 +436,66 @@ def report(env, rows, per_row, start, memory, checks, notes, args, took) -> str:
         return f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
 
     def cell(t):
-        return f"{ms(t.median)} ({ms(t.p90)})"
+        return "—" if t is None else f"{ms(t.median)} ({ms(t.p90)})"
 
     out = ["# docservice rendering benchmarks", "",
            f"`make bench`, {time.strftime('%Y-%m-%d %H:%M')}: {env['cpu']}, {env['cores']} cores, Python "
-           f"{env['python']}, WeasyPrint {env['weasyprint']}, HarfBuzz subsetting "
-           f"{'on' if env['hb_subset'] else 'OFF (fontTools: slower)'}; load average {env['load'][0]:.2f} at the "
-           f"start, {env['load_end'][0]:.2f} at the end. Milliseconds, wall clock: median (p90) of {args.reps} "
-           f"runs (5 for 300 students) after {args.warmup} warm-up.", "",
+           f"{env['python']}, WeasyPrint {env['weasyprint']}, Typst (PyPI typst) {env['typst']}; load average "
+           f"{env['load'][0]:.2f} at the start, {env['load_end'][0]:.2f} at the end. Milliseconds, wall clock: "
+           f"median (p90) of {args.reps} runs (5 for 300 students) after {args.warmup} warm-up, fresh data in "
+           "every run.", "",
            "- **naive**: plain WeasyPrint on an equivalent HTML table (automatic table layout, system fonts, a "
            "fresh FontConfiguration each time) / plain docxtpl (template loaded, rendered, saved);",
-           "- **core before**: the core's render before this work (WeasyPrint with the shared stylesheet and "
-           "cached fonts; docxtpl);",
-           "- **ours**: `rendering.render_pdf` / `render_docx` now; **preview**: `issuing.preview(...)` through "
-           "the plugin hooks — validation, the type's context from the store (its median beside it) and the "
-           "render; the targets are for the preview.", "",
-           "| document | format | naive | core before | ours: render | ours: preview (context) | target | met |",
-           "|---|---|---|---|---|---|---|---|"]
+           "- **WeasyPrint**: the core's own WeasyPrint render of the type's HTML layout (every type's PDF "
+           "before the Typst engine) / docxtpl's own render of the Word template;",
+           "- **render**: through the render hook, by the engine the type chose (engine column); the targets "
+           "are for it; **preview**: `issuing.preview(...)` — validation, the type's context from the store "
+           "(its median beside it) and the render.", "",
+           "| document | format | engine | naive | WeasyPrint / docxtpl | render | preview (context) | target | met |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         target = r["target"]
-        met = "" if target is None else ("yes" if r["preview"].median <= target else "**no**")
-        out.append(f"| {r['case']} | {r['fmt']} | {cell(r['naive'])} | {cell(r['before'])} | {cell(r['render'])} | "
-                   f"{cell(r['preview'])} ({ms(r['context'].median)}) | {'≤ ' + str(target) if target else '—'} "
-                   f"| {met} |")
+        met = "" if target is None else ("yes" if r["render"].median <= target else "**no**")
+        out.append(f"| {r['case']} | {r['fmt']} | {r['engine']} | {cell(r.get('naive'))} | "
+                   f"{cell(r['weasyprint'])} | {cell(r['render'])} | {cell(r['preview'])} "
+                   f"({ms(r['context'].median)}) | {'≤ ' + str(target) if target else '—'} | {met} |")
     if "error" in start:
-        out.append(f"| app start | — | — | — | failed: {start['error']} | — | ≤ 1500 | ? |")
+        out.append(f"| app start | — | — | — | — | failed: {start['error']} | — | ≤ 1500 | ? |")
     else:
         met = "yes" if start["bytecode"] <= 1500 else "**no**"
-        out.append(f"| app start: `create_app()` in a new interpreter (median of 5) | — | — | — | "
+        out.append(f"| app start: `create_app()` in a new interpreter (median of 5) | — | — | — | — | "
                    f"{ms(start['bytecode'])} | — | ≤ 1500 | {met} |")
+    first = start.get("first_pdf")
+    if isinstance(first, float):
+        out.append(f"| first PDF of a new worker process (vedomost preview after `create_app()`, median of 3) "
+                   f"| PDF | — | — | — | {ms(first)} | — | ≤ 1000 | {'yes' if first <= 1000 else '**no**'} |")
+    elif first:
+        notes.append(f"first PDF of a new process: failed ({first})")
     out += ["", "CPU time of the process, median (other work on the machine inflates wall times):", "",
-            "| document | format | naive | core before | ours: render | ours: preview |", "|---|---|---|---|---|---|"]
+            "| document | format | naive | WeasyPrint / docxtpl | render | preview |", "|---|---|---|---|---|---|"]
     for r in rows:
-        out.append(f"| {r['case']} | {r['fmt']} | {ms(r['naive'].cpu)} | {ms(r['before'].cpu)} | "
-                   f"{ms(r['render'].cpu)} | {ms(r['preview'].cpu)} |")
+        naive = r.get("naive")
+        out.append(f"| {r['case']} | {r['fmt']} | {'—' if naive is None else ms(naive.cpu)} | "
+                   f"{ms(r['weasyprint'].cpu)} | {ms(r['render'].cpu)} | {ms(r['preview'].cpu)} |")
     if len(per_row) >= 2:
         ns = sorted(per_row)
         out += ["", "Cost per student (vedomost PDF render, median): " + ", ".join(
             f"{n} students {ms(per_row[n].median)}" for n in ns) + " — " + ", ".join(
-            f"{a}→{b}: {(per_row[b].median - per_row[a].median) / (b - a):.1f} ms per student"
+            f"{a}→{b}: {(per_row[b].median - per_row[a].median) / (b - a):.2f} ms per student"
             for a, b in zip(ns, ns[1:])) + "."]
     if "error" not in start:
         out += ["", f"App start: {ms(start['bytecode'])} ms with a bytecode cache (as deployed), "
                     f"{ms(start['as_is'])} ms as this shell runs it"
                     f"{' (PYTHONDONTWRITEBYTECODE=1: every project module compiled at each start)' if start['dont_write_bytecode'] else ''}. "
-                    f"Heavy libraries imported by `create_app()`: {start['heavy']} (WeasyPrint, docxtpl, lxml, "
+                    f"Heavy libraries imported by `create_app()`: {start['heavy']} (the engines, docxtpl, lxml, "
                     "Pillow and segno load at the first render). Costliest imports (ms, with what each pulled in "
                     "first): " + ", ".join(f"{name} {cost:.0f}" for name, cost in start["imports"]) + "."]
     if memory:
-        first, last = min(memory), max(memory)
-        slope = (memory[last] - memory[first]) / max(1, last - first)
-        out += ["", "Memory (vedomost 30 PDF, one process, after `gc.collect()`): RSS " +
-                ", ".join(f"{memory[k]:.1f} MB after {k}" for k in sorted(memory)) +
-                f" renders: {slope * 1024:+.0f} kB per render (SPEC §5 expects ≈ +256 kB per render from "
-                f"WeasyPrint's C libraries; worker processes are to be recycled)."]
+        first_k, last_k = min(memory), max(memory)
+        slope = (memory[last_k] - memory[first_k]) / max(1, last_k - first_k)
+        out += ["", "Memory (vedomost 30 PDF through the hook, fresh data, one process, after `gc.collect()`): "
+                "RSS " + ", ".join(f"{memory[k]:.1f} MB after {k}" for k in sorted(memory)) +
+                f" renders: {slope * 1024:+.0f} kB per render."]
     if checks:
         out += ["", "Output checks: " + "; ".join(checks) + "."]
     for note in notes:
