@@ -86,8 +86,36 @@ def supersede_command(number, reason, lang, fmt, output, as_login):
 
 @docs_cli.command("build-templates")
 @click.option("--type", "type_ids", multiple=True, help="Only these types (default: all that build their own).")
-def build_templates_command(type_ids):
-    """Write the Word templates of the types that describe theirs (templates_<lang>/<id>.docx)."""
+@click.option("--check", is_flag=True,
+              help="Write nothing: fail, naming each template whose file differs from a fresh build.")
+@click.option("--into", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write (or check) FOLDER/templates_<lang>/ instead of each type's own folder.")
+def build_templates_command(type_ids, check, folder):
+    """Write the Word templates of the types that describe theirs (templates_<lang>/<id>.docx).
+
+    The same layout and words always give the same bytes, so ``--check`` tells whether the
+    files are those their layouts build (for CI, and after editing a layout or its words)."""
+    stale = []
+    for target, content in _built_templates(type_ids, folder):
+        if check:
+            if not target.is_file() or target.read_bytes() != content:
+                stale.append(target)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        click.echo(target)
+    if stale:
+        raise click.ClickException("\n".join([_STALE[cli_lang()], *(str(target) for target in stale)]))
+
+
+_STALE = {"kk": "Word үлгілері макеттерінен құрастырылғанынан өзгеше (docs build-templates іске қосыңыз):",
+          "ru": "Шаблоны Word отличаются от того, что строят их макеты (запустите docs build-templates):",
+          "en": "Word templates differ from what their layouts build (run docs build-templates):"}
+
+
+def _built_templates(type_ids, folder: Path | None):
+    """(file, bytes) of each Word template the chosen types build."""
+    from .docx_builder import template_bytes
     from .issuing import registry
 
     for doc_type in registry():
@@ -97,8 +125,5 @@ def build_templates_command(type_ids):
             document = doc_type.docx_template(lang)
             if document is None:
                 continue
-            target = Path(doc_type.template_dirs[0]) / f"templates_{lang}" / f"{doc_type.template_name()}.docx"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            document.save(str(target))
-            click.echo(target)
-
+            top = folder or Path(doc_type.template_dirs[0])
+            yield top / f"templates_{lang}" / f"{doc_type.template_name()}.docx", template_bytes(document)

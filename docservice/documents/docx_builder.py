@@ -2,9 +2,14 @@
 
 The templates in ``templates_kk/`` and ``templates_ru/`` are made with these helpers by
 ``flask docs build-templates`` and may then be edited in Word by the registrar; the
-Jinja tags (``{{ … }}``, ``{%tr for … %}``) are what docxtpl fills.
+Jinja tags (``{{ … }}``, ``{%tr for … %}``) are what docxtpl fills. ``template_bytes``
+writes them so that a rebuild reproduces the committed file byte for byte.
 """
 from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -13,6 +18,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+# The one time a template's zip members and document properties carry, so that the same
+# layout and words always give the same bytes: the zip format's first day, as reproducible
+# wheels use it.
+BUILT_AT = datetime(1980, 1, 1, tzinfo=timezone.utc)
+CONTENT_TYPES = "[Content_Types].xml"  # first in the package, where readers look for it
 FONT = "Times New Roman"  # the reader's Word has it; PDFs use the metric-compatible Liberation Serif
 PAGE_LABEL = {"kk": ("Бет ", " / "), "ru": ("Страница ", " из ")}
 
@@ -38,6 +48,25 @@ def new_document(lang: str, landscape: bool = False, size: int = 12) -> Document
     para(doc, "{%p endif %}")
     para(doc, "{{ university.name }}", bold=True, align="center", size=11)
     return doc
+
+
+def template_bytes(document: Document) -> bytes:
+    """The Word file of a template, the same bytes for the same layout and words: the document
+    properties that python-docx or Word would date and count are fixed, and the zip is written
+    again with its members in name order, each at ``BUILT_AT``, deflated as python-docx does
+    (the same zlib gives the same bytes)."""
+    properties = document.core_properties
+    properties.created = properties.modified = BUILT_AT
+    properties.last_modified_by, properties.revision = "", 1
+    saved = io.BytesIO()
+    document.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist(), key=lambda name: (name != CONTENT_TYPES, name)):
+            member = zipfile.ZipInfo(name, BUILT_AT.timetuple()[:6])
+            member.create_system, member.external_attr = 3, 0o644 << 16  # Unix, rw-r--r--, on any system
+            target.writestr(member, source.read(name), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _page_numbers(section, lang: str) -> None:
