@@ -71,3 +71,28 @@ def pdf_font_coverage(content: bytes) -> set[str]:
                 except (ValueError, UnicodeDecodeError):
                     pass  # a glyph mapped to no single character (ligature pieces): nothing to cover
     return chars
+
+
+def pdf_maker(content: bytes) -> str:
+    """What made a PDF, as its Info says (WeasyPrint writes /Producer, Typst /Creator)."""
+    from pypdf import PdfReader
+
+    info = PdfReader(io.BytesIO(content)).metadata or {}
+    return " ".join(str(info.get(key, "")) for key in ("/Producer", "/Creator")).strip()
+
+
+def pdfa_claim(reader) -> tuple[str, str] | None:
+    """The PDF/A part and conformance a PDF's XMP claims (("3", "B") for PDF/A-3b), written as
+    attributes (WeasyPrint) or as elements (Typst); None without XMP or an output intent."""
+    import re
+
+    root = reader.trailer["/Root"]
+    if "/Metadata" not in root or "/OutputIntents" not in root:
+        return None
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+
+    def claim(name: str) -> str:
+        found = re.search(rf'pdfaid:{name}(?:="([^"]*)"|>([^<]*)</pdfaid:{name}>)', xmp)
+        return (found.group(1) or found.group(2) or "").strip() if found else ""
+
+    return claim("part"), claim("conformance")

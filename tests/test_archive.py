@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from docs_reading import pdfa_claim
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
@@ -53,9 +54,7 @@ def embedded(font) -> bool:
 
 
 def is_pdfa(reader: PdfReader) -> bool:
-    root = reader.trailer["/Root"]
-    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
-    return 'pdfaid:part="3"' in xmp and "/OutputIntents" in root
+    return pdfa_claim(reader) == ("3", "B")
 
 
 @pytest.mark.demo

@@ -1,0 +1,131 @@
+"""The Typst engine: a plugin behind the render hook, chosen per type; what it refuses, what it
+keeps (PDF/A-3b, fonts embedded, every page's mark and number) and user text as data only."""
+import importlib
+import io
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from docs_reading import pdf_maker, pdf_pages, pdf_text, pdfa_claim
+from pypdf import PdfReader
+
+from docservice import create_app
+from docservice.documents import DocumentType, issuing
+from plugins import typst_engine
+
+pytestmark = [pytest.mark.rendering, pytest.mark.demo]
+THIRDPARTY = Path(__file__).resolve().parent / "thirdparty"
+# What Typst would act on were it ever read as source; as data every one prints as it is.
+HOSTILE = ['#eval("1+1")', '#read("/etc/passwd")', "*жирный*", "$x^2$", "<b>b</b>", "{{7*7}}", "#{panic()}",
+           "] [ #", "_курсив_", "@ref", "//", "\\\\"]
+
+
+def context(type_id: str, lang: str, number: str | None = None) -> tuple:
+    doc_type = issuing.registry().get(type_id)
+    clean = issuing.checked_input(None, doc_type, doc_type.example, lang, "preview")
+    return doc_type, issuing.build_context(doc_type, clean, lang, number, datetime(2026, 12, 7, 10, 0))
+
+
+def test_a_type_that_chose_typst_is_laid_out_by_typst(app):
+    doc_type, ctx = context("vedomost", "kk")
+    pdf = issuing.render(doc_type, ctx, "kk", "pdf")
+    assert pdf_maker(pdf).startswith("Typst")
+    text = pdf_text(pdf)
+    assert "ЕМТИХАН ВЕДОМОСЫ" in text and ctx["rows"][0]["full_name"] in text and "ЖОБА" in text
+
+
+def test_without_the_engine_the_same_type_falls_back_to_its_html_layout(app, monkeypatch):
+    monkeypatch.setenv("DOCSERVICE_BLOCK_PLUGINS", "typst_engine")
+    other = create_app({"TESTING": True, "SECRET_KEY": "t", "CLOCK": app.extensions["docservice.clock"],
+                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    with other.app_context():
+        doc_type, ctx = context("vedomost", "ru")
+        pdf = issuing.render(doc_type, ctx, "ru", "pdf")
+        assert pdf_maker(pdf).startswith("WeasyPrint")
+        assert "ЭКЗАМЕНАЦИОННАЯ ВЕДОМОСТЬ" in pdf_text(pdf) and ctx["rows"][0]["full_name"] in pdf_text(pdf)
+
+
+def test_a_third_party_type_keeps_weasyprint(app, monkeypatch):
+    monkeypatch.syspath_prepend(str(THIRDPARTY))
+    importlib.invalidate_caches()
+    try:
+        other = create_app({"TESTING": True, "SECRET_KEY": "t", "CLOCK": app.extensions["docservice.clock"],
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+        with other.app_context():
+            data = {"student_name": "Нұрғалиева Дана", "group": "ОМ-24-01к", "purpose": "по месту требования"}
+            pdf = issuing.preview(None, "study_certificate", data, "ru", "pdf")
+            assert pdf_maker(pdf).startswith("WeasyPrint") and "Нұрғалиева Дана" in pdf_text(pdf)
+    finally:
+        sys.modules.pop("docservice_certificate", None)
+
+
+class Outside(DocumentType):
+    """Declares Typst, but its module's folder (tests/) has no layout, and is outside the root."""
+    id, titles, schema, nomenclature, example = "outside", {"ru": "Вне"}, None, "00-00", {}
+    pdf_engine = "typst"
+
+    def build_context(self, data, lang):
+        return {}
+
+
+def test_only_a_layout_inside_the_plugins_folder_is_compiled(tmp_path, monkeypatch):
+    assert typst_engine.layout_of(Outside()) is None
+    # A layout.typ beside a module elsewhere on disk is not read either: the compiler's root is
+    # the plugins folder, and the engine leaves such a type to WeasyPrint.
+    (tmp_path / "stray_type.py").write_text(
+        "from docservice.documents import DocumentType\n"
+        "class Stray(DocumentType):\n"
+        "    id, titles, schema, nomenclature, example = 'stray', {'ru': 'x'}, None, '00-00', {}\n"
+        "    pdf_engine = 'typst'\n"
+        "    def build_context(self, data, lang):\n"
+        "        return {}\n")
+    (tmp_path / "layout.typ").write_text('#read("/etc/passwd")')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    stray = importlib.import_module("stray_type")
+    try:
+        assert typst_engine.layout_of(stray.Stray()) is None
+    finally:
+        sys.modules.pop("stray_type", None)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_user_text_is_printed_as_it_is_never_run(app, lang):
+    doc_type, ctx = context("vedomost", lang)
+    for row, hostile in zip(ctx["rows"], HOSTILE):
+        row["full_name"] = hostile
+    text = pdf_text(issuing.render(doc_type, ctx, lang, "pdf"))
+    lines = set(text.splitlines())
+    for hostile in HOSTILE:
+        assert any(hostile in line for line in lines), hostile
+    assert "root:" not in text and "49" not in {word for line in lines for word in line.split()} - {"49"}
+
+
+def test_an_issued_original_is_pdfa_3b_with_every_font_embedded_and_its_number_on_every_page(app):
+    doc_type, ctx = context("vedomost", "ru", number="02-07/0042")
+    ctx["rows"] = ctx["rows"] * 4  # three pages
+    pdf = issuing.render(doc_type, ctx, "ru", "pdf")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert pdfa_claim(reader) == ("3", "B")
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 3
+    for n, page in enumerate(pages, 1):
+        assert "02-07/0042" in page and f"Страница {n} из {len(pages)}" in page
+        assert "Ф.И.О. обучающегося" in page  # the table's header row, repeated
+    assert "ПРОЕКТ" not in "".join(pages)
+
+
+def test_a_draft_carries_its_mark_on_every_page(app):
+    doc_type, ctx = context("vedomost", "kk")
+    ctx["rows"] = ctx["rows"] * 4
+    pdf = issuing.render(doc_type, ctx, "kk", "pdf")
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert pdf_pages(pdf) >= 3 and all("ЖОБА" in page for page in pages)
+    assert all(f"Бет {n} / {len(pages)}" in page for n, page in enumerate(pages, 1))
+    assert pdfa_claim(PdfReader(io.BytesIO(pdf))) is None
