@@ -5,10 +5,13 @@ commits all of it or raises a ``DomainError`` with nothing written.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import policy
@@ -18,13 +21,28 @@ from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .grading import Cell
 from .transactions import atomic
 from .models import (
-    CLOSED, EXAM, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, Journal, JournalEvent, JournalTeacher, Mark,
-    MarkHistory, Period, Student, User, db,
+    CLOSED, EXAM, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, CurriculumItem, CurriculumPart, Group, Journal,
+    JournalEvent, JournalTeacher, Mark, MarkHistory, Period, Program, Student, User, db,
+)
+
+# A journal is loaded with what is read of it in one statement (and its lessons in a second);
+# read lazily, each of these took a statement of its own.
+_item = joinedload(Journal.item)
+# What a mark write reads: the policy (staff), the deadline (period), the columns and the
+# grading (item with its scheme and parts, the part, the lessons).
+WRITE_LOAD = (
+    joinedload(Journal.period), _item.joinedload(CurriculumItem.scheme), _item.joinedload(CurriculumItem.parts),
+    joinedload(Journal.part), joinedload(Journal.staff), selectinload(Journal.lessons),
+)
+# And what the journal's pages show besides: its group, programme, school and department.
+JOURNAL_LOAD = WRITE_LOAD + (
+    joinedload(Journal.group).joinedload(Group.program).joinedload(Program.school),
+    _item.joinedload(CurriculumItem.department), joinedload(Journal.part).joinedload(CurriculumPart.department),
 )
 
 
-def find_journal(code: str) -> Journal:
-    journal = db.session.scalar(select(Journal).where(Journal.code == code))
+def find_journal(code: str, load=JOURNAL_LOAD) -> Journal:
+    journal = db.session.scalars(select(Journal).where(Journal.code == code).options(*load)).unique().one_or_none()
     if journal is None:
         raise NotFound("not_found", what="journal", key=code)
     return journal
@@ -83,37 +101,30 @@ def active_grant(journal: Journal, user: User | None, at: datetime) -> AccessGra
     return next((g for g in grants if g.active_at(at)), None)
 
 
-def set_mark(actor: User | None, journal: Journal, record_book: str, column: str, value,
-             note: str | None = None, expected_version: int | None = None, via: str = "web") -> Mark | None:
-    """Enter one cell. ``expected_version`` is the version the writer read (0: the cell was
-    empty); a different current version means someone else wrote first: ``Conflict``."""
+@dataclass
+class Entry:
+    """One cell as a write left it, flushed but not yet committed."""
+
+    journal: Journal
+    student: Student
+    mark: Mark | None  # None: the cell is empty now
+    cells: dict[str, Cell]  # the student's cells in the journal after the write
+
+
+@contextmanager
+def entering_mark(actor: User | None, journal: Journal, record_book: str, column: str, value,
+                  note: str | None = None, expected_version: int | None = None, via: str = "web"):
+    """Enter one cell and yield its ``Entry`` before the commit, which comes when the block
+    ends (a rollback when it raises): the caller answers from what is in memory, since the
+    commit expires every loaded object and reading them again costs a statement each.
+
+    ``expected_version`` is the version the writer read (0: the cell was empty); a different
+    current version means someone else wrote first: ``Conflict``."""
     at = clock_now()
     sync_lock(journal, at)
     try:
-        grant = _write_access(actor, journal, at)
-        student = _student_of(journal, record_book)
-        if column not in journal.columns:
-            raise Invalid("column_unknown", field="column", column=column)
-        cell = parse_cell(value, note)
-        if column == EXAM and cell is not None and cell.is_transfer:
-            raise Invalid("transfer_not_for_exam", field="value")
-        mark = db.session.scalar(select(Mark).where(
-            Mark.journal_id == journal.id, Mark.student_id == student.id, Mark.column == column))
-        if expected_version is not None and expected_version != (mark.version if mark else 0):
-            raise Conflict("mark_conflict", who=mark.updated_by.login if mark and mark.updated_by else "—",
-                           current=cell_text(cell_of(mark)) or "")
-        if grant is not None and not grant.covers(record_book, column):
-            raise Forbidden("grant_scope", student=record_book, column=column)
-        before = _grades_of(journal, student) if grant is not None and grant.kind == WITHOUT_CHANGE else None
-        mark = write_cell(journal, student, column, cell, actor, at, via, grant, mark)
-        db.session.flush()
-        if before is not None:
-            after = _grades_of(journal, student)
-            if after != before:
-                changed = ", ".join(f"{k}: {before[k]} → {after[k]}" for k in before if before[k] != after[k])
-                raise Forbidden("grant_no_grade_change", what_changed=changed)
+        yield _enter(actor, journal, str(record_book), column, value, note, expected_version, via, at)
         db.session.commit()
-        return mark
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Conflict("mark_conflict", who="—", current="")
@@ -122,12 +133,62 @@ def set_mark(actor: User | None, journal: Journal, record_book: str, column: str
         raise
 
 
-def _grades_of(journal: Journal, student: Student) -> dict:
-    """What "grades" means for a reopening without grade change: ТК, midterms, РД, exam,
-    final, letter and status of the student in this journal must all stay as they are."""
-    from .results import journal_results
+def set_mark(actor: User | None, journal: Journal, record_book: str, column: str, value,
+             note: str | None = None, expected_version: int | None = None, via: str = "web") -> Mark | None:
+    """Enter one cell and commit (see ``entering_mark``)."""
+    with entering_mark(actor, journal, record_book, column, value, note, expected_version, via) as entry:
+        return entry.mark
 
-    result = next(r for s, r in journal_results(journal) if s.id == student.id)
+
+def _enter(actor, journal, record_book, column, value, note, expected_version, via, at) -> Entry:
+    grant = _write_access(actor, journal, at)
+    student, marks = _student_marks(journal, record_book)
+    if column not in journal.columns:
+        raise Invalid("column_unknown", field="column", column=column)
+    cell = parse_cell(value, note)
+    if column == EXAM and cell is not None and cell.is_transfer:
+        raise Invalid("transfer_not_for_exam", field="value")
+    mark = marks.get(column)
+    if expected_version is not None and expected_version != (mark.version if mark else 0):
+        raise Conflict("mark_conflict", who=mark.updated_by.login if mark and mark.updated_by else "—",
+                       current=cell_text(cell_of(mark)) or "")
+    if grant is not None and not grant.covers(record_book, column):
+        raise Forbidden("grant_scope", student=record_book, column=column)
+    before = {c: cell_of(m) for c, m in marks.items()}
+    after = {c: v for c, v in (before | {column: cell}).items() if v is not None}
+    if grant is not None and grant.kind == WITHOUT_CHANGE:
+        _keeps_grades(journal, student, before, after)
+    mark = write_cell(journal, student, column, cell, actor, at, via, grant, mark)
+    db.session.flush()
+    return Entry(journal, student, mark, after)
+
+
+def _student_marks(journal: Journal, record_book: str) -> tuple[Student, dict[str, Mark]]:
+    """The student (of the journal's group) and their marks in the journal by column, in one
+    statement."""
+    rows = db.session.execute(select(Student, Mark).outerjoin(Mark, and_(
+        Mark.student_id == Student.id, Mark.journal_id == journal.id)).where(Student.record_book == record_book)).all()
+    if not rows:
+        raise NotFound("not_found", what="student", key=record_book)
+    student = rows[0][0]
+    if student.group_id != journal.group_id:
+        raise Invalid("student_not_in_group", field="student", student=record_book)
+    return student, {m.column: m for _, m in rows if m is not None}
+
+
+def _keeps_grades(journal: Journal, student: Student, before: dict[str, Cell], after: dict[str, Cell]) -> None:
+    """A reopening without grade change lets a cell change only when the student's ТК,
+    midterms, РД, exam, final, letter and status in this journal all stay as they are."""
+    was, will = _grades_of(journal, student, before), _grades_of(journal, student, after)
+    if will != was:
+        changed = ", ".join(f"{k}: {was[k]} → {will[k]}" for k in was if was[k] != will[k])
+        raise Forbidden("grant_no_grade_change", what_changed=changed)
+
+
+def _grades_of(journal: Journal, student: Student, cells: dict[str, Cell]) -> dict:
+    from .results import student_result
+
+    result = student_result(journal, student.id, cells)
     shown = result.as_dict()
     return {k: shown[k] for k in ("tk", "rd", "exam", "final", "letter", "status")} | {
         c.lower(): shown[c.lower()] for c in result.controls}
@@ -175,13 +236,6 @@ def _write_access(actor, journal, at) -> AccessGrant | None:
         raise DomainError("journal_closed", state=journal.state, deadline=journal.deadline.isoformat())
     policy.require(actor, "journal.enter_grant", journal, at.date())
     return grant
-
-
-def _student_of(journal: Journal, record_book: str) -> Student:
-    student = find_student(record_book)
-    if student.group_id != journal.group_id:
-        raise Invalid("student_not_in_group", field="student", student=record_book)
-    return student
 
 
 @atomic

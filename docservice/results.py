@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .collation import name_key
 from .errors import DomainError
@@ -30,14 +31,22 @@ def scheme_from_rules(rules: dict | None) -> Scheme:
     return Scheme.from_config({**current_app.config["ASSESSMENT_SCHEME"], **(rules or {})})
 
 
-def cells_by_student(journal: Journal) -> dict[int, dict[str, Cell]]:
+def cells_in(journals: list[Journal], student_id: int | None = None) -> dict[int, dict[int, dict[str, Cell]]]:
+    """journal id → student id → column → cell of ``journals`` (of one student when given), in
+    one statement."""
     # Only the columns grading needs: loading whole Mark objects costs a third of a vedomost.
-    rows = db.session.execute(select(Mark.student_id, Mark.column, Mark.score, Mark.absent, Mark.note)
-                              .where(Mark.journal_id == journal.id))
-    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for student_id, column, score, absent, note in rows:
-        cells[student_id][column] = Cell(score=score, absent=absent, note=note)
+    query = select(Mark.journal_id, Mark.student_id, Mark.column, Mark.score, Mark.absent, Mark.note).where(
+        Mark.journal_id.in_([j.id for j in journals]))
+    if student_id is not None:
+        query = query.where(Mark.student_id == student_id)
+    cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for journal_id, sid, column, score, absent, note in db.session.execute(query):
+        cells[journal_id][sid][column] = Cell(score=score, absent=absent, note=note)
     return cells
+
+
+def cells_by_student(journal: Journal) -> dict[int, dict[str, Cell]]:
+    return cells_in([journal])[journal.id]
 
 
 def _journal_cells(journal: Journal, own: dict[str, Cell], scheme: Scheme) -> JournalCells:
@@ -53,32 +62,66 @@ def sibling_journals(journal: Journal) -> list[Journal]:
     a module's parts), in curriculum order."""
     rows = db.session.scalars(select(Journal).where(
         Journal.item_id == journal.item_id, Journal.group_id == journal.group_id,
-        Journal.period_id == journal.period_id)).all()
+        Journal.period_id == journal.period_id).options(selectinload(Journal.lessons))).all()
     return sorted(rows, key=lambda j: j.part.position if j.part else 0)
 
 
-def journal_results(journal: Journal) -> list[tuple[Student, Result]]:
-    """Every student of the journal's group with their result, in alphabetical order.
+class RowGrader:
+    """How one row of a journal is graded, whichever student it is: the scheme and scale, and
+    in the last block of an integrated discipline the other blocks, whose ТК and midterms
+    count in its РД (the exam is this journal's). In its other blocks only the block's own
+    ТК, midterms and РД are known."""
 
-    In the last block of an integrated discipline the result is the integrated one
-    (ТК, midterms and РД over all blocks, the exam of this journal); in its other blocks
-    only the block's own ТК, midterms and РД are known.
-    """
-    scheme, sc = scheme_for(journal.item), scale()
+    def __init__(self, journal: Journal):
+        self.journal = journal
+        self.scheme, self.scale = scheme_for(journal.item), scale()
+        self.integrated = journal.item.kind == "integrated" and journal.holds_exam
+        self.others: list[Journal] = []
+        if self.integrated:
+            siblings = sibling_journals(journal)
+            missing = sorted({p.code for p in journal.item.parts} - {j.part.code for j in siblings})
+            if missing:  # РД is over all blocks: without one of them there is no honest result
+                raise DomainError("blocks_missing", missing=", ".join(missing))
+            self.blocks = siblings
+            self.others = [j for j in siblings if j.id != journal.id]
+        else:
+            self.blocks = [journal]
+
+    def other_cells(self, student_id: int | None = None) -> dict[int, dict[int, dict[str, Cell]]]:
+        """The cells of the other blocks (of one student when given): one statement, none
+        when the journal stands alone."""
+        return cells_in(self.others, student_id) if self.others else {}
+
+    def result(self, own: dict[str, Cell], others: dict[int, dict[str, Cell]]) -> Result:
+        """A student's result from their cells in this journal and, by journal id, in the
+        other blocks."""
+        if not self.integrated:
+            return journal_result(_journal_cells(self.journal, own, self.scheme), self.scheme, self.scale,
+                                  with_exam=self.journal.holds_exam)
+        blocks = [_journal_cells(j, own if j.id == self.journal.id else others.get(j.id, {}), self.scheme)
+                  for j in self.blocks]
+        return integrated_result(blocks, own.get(EXAM), self.scheme, self.scale)
+
+
+def journal_results(journal: Journal, cells: dict[int, dict[str, Cell]] | None = None
+                    ) -> list[tuple[Student, Result]]:
+    """Every student of the journal's group with their result, in alphabetical order.
+    ``cells``: the journal's cells by student, when the caller has read them already."""
+    grader = RowGrader(journal)
+    own = cells_by_student(journal) if cells is None else cells
+    others = grader.other_cells()
     students = sorted(journal.group.students, key=lambda s: name_key(s.full_name))
-    if journal.item.kind == "integrated" and journal.holds_exam:
-        siblings = sibling_journals(journal)
-        missing = sorted({p.code for p in journal.item.parts} - {j.part.code for j in siblings})
-        if missing:  # РД is over all blocks: without one of them there is no honest result
-            raise DomainError("blocks_missing", missing=", ".join(missing))
-        blocks = [(j, cells_by_student(j)) for j in siblings]
-        exams = next(c for j, c in blocks if j.id == journal.id)
-        return [(s, integrated_result(
-            [_journal_cells(j, c.get(s.id, {}), scheme) for j, c in blocks],
-            exams.get(s.id, {}).get(EXAM), scheme, sc)) for s in students]
-    cells = cells_by_student(journal)
-    return [(s, journal_result(_journal_cells(journal, cells.get(s.id, {}), scheme), scheme, sc,
-                               with_exam=journal.holds_exam)) for s in students]
+    return [(s, grader.result(own.get(s.id, {}), {j: c.get(s.id, {}) for j, c in others.items()}))
+            for s in students]
+
+
+def student_result(journal: Journal, student_id: int, own: dict[str, Cell]) -> Result:
+    """One student's result in the journal — their row of ``journal_results`` — from their
+    cells in it as the caller holds them (a mark write's, before it commits): no other row is
+    read or graded."""
+    grader = RowGrader(journal)
+    others = grader.other_cells(student_id)
+    return grader.result(own, {j: c.get(student_id, {}) for j, c in others.items()})
 
 
 def results_json(journal: Journal) -> list[dict]:

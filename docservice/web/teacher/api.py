@@ -22,7 +22,7 @@ from ...api.documents import signed_in
 from ...auth import actor, by_token, request_lang
 from ...clock import now as clock_now
 from ...errors import Conflict, Invalid, NotFound
-from ...journals import close_journal, set_mark
+from ...journals import WRITE_LOAD, close_journal, entering_mark
 from . import grid
 from .pages import viewable
 
@@ -77,7 +77,7 @@ def journal(code):
          parameters=LANG, requestBody=CELL_BODY, responses=ERRORS)
 @signed_in
 def put_cell(code):
-    journal, user, lang = viewable(code), actor(), request_lang()
+    journal, user, lang = viewable(code, WRITE_LOAD), actor(), request_lang()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("field_invalid", field="body", detail="JSON object")
@@ -96,15 +96,12 @@ def put_cell(code):
         raise Invalid("mark_note_invalid", field="note", note=note)
     student, column = str(student).strip(), str(column).strip()
     try:
-        set_mark(user, journal, student, column, value, note, expected_version=version,
-                 via="api" if by_token() else "web")
+        with entering_mark(user, journal, student, column, value, note, expected_version=version,
+                           via="api" if by_token() else "web") as entry:
+            answer = grid.entry_json(entry, lang)
     except Conflict as err:
         return jsonify(err.to_dict(lang) | {"current": grid.current_cell(journal, student, column)}), err.status
-    at = clock_now()
-    cell = grid.current_cell(journal, student, column)
-    cell["editable"] = grid.Access(journal, user, at).may(student, column)
-    return jsonify(cell=cell, result=grid.row_result(journal, student, lang),
-                   journal=grid.summary(journal, lang, at))
+    return jsonify(answer)
 
 
 @blp.route("/journals/<code>/close", methods=["POST"])

@@ -13,17 +13,18 @@ from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from ... import policy, reopen
 from ...collation import name_key
 from ...errors import DomainError
 from ...grading import STATUS_WORDS
-from ...journals import active_grant, is_writable
+from ...journals import JOURNAL_LOAD, Entry, active_grant, cell_of, is_writable
 from ...messages import NOUNS
 from ...models import (
-    CLOSED, EXAM, LOCKED, OPEN, WITH_CHANGE, Journal, JournalTeacher, Mark, ReopenRequest, Student, db,
+    CLOSED, EXAM, LOCKED, OPEN, WITH_CHANGE, Journal, JournalTeacher, Mark, ReopenRequest, Student, User, db,
 )
-from ...results import journal_results, scheme_for
+from ...results import journal_results, scheme_for, student_result
 
 TRANSFER_NOTE = {"kk": "қайта есепке алу", "ru": "перезачет", "en": "перезачет"}
 # What a credit-transfer cell shows (and what may be typed for it): short enough for a cell.
@@ -82,8 +83,8 @@ def summary(journal: Journal, lang: str, at: datetime) -> dict:
 
 def my_journals(user, at: datetime) -> list[Journal]:
     """The journals ``user`` teaches, or keeps as an appointed substitute that day."""
-    rows = db.session.scalars(select(Journal).join(JournalTeacher, JournalTeacher.journal_id == Journal.id)
-                              .where(JournalTeacher.user_id == user.id).distinct()).all()
+    rows = db.session.scalars(select(Journal).where(Journal.id.in_(
+        select(JournalTeacher.journal_id).where(JournalTeacher.user_id == user.id))).options(*JOURNAL_LOAD)).unique().all()
     mine = [j for j in rows if policy.teaches(user, j, at.date()) and policy.allowed(user, "journal.view", j, at.date())]
     order = {OPEN: 0, LOCKED: 1, CLOSED: 2}
     return sorted(mine, key=lambda j: (order.get(effective_state(j, at), 3), j.final_control, j.code))
@@ -139,23 +140,36 @@ def cell_text(mark: Mark | None) -> str:
     return "" if mark.score is None else str(mark.score)
 
 
-def cell_json(mark: Mark | None) -> dict:
+def cell_json(mark, updated_by: str | None) -> dict:
+    """A cell as the page reads it. ``mark``: a ``Mark``, or a row of ``cell_rows`` (None: the
+    cell is empty); ``updated_by``: the name of who wrote it last."""
     if mark is None:
         return {"value": None, "note": None, "text": "", "version": 0, "updated_by": None, "updated_at": None}
     return {"value": "н/б" if mark.absent else mark.score, "note": mark.note, "text": cell_text(mark),
-            "version": mark.version, "updated_by": mark.updated_by.full_name if mark.updated_by else None,
+            "version": mark.version, "updated_by": updated_by,
             "updated_at": mark.updated_at.isoformat() if mark.updated_at else None}
 
 
-def marks_of(journal: Journal) -> dict[tuple[int, str], Mark]:
-    rows = db.session.scalars(select(Mark).where(Mark.journal_id == journal.id)).all()
-    return {(m.student_id, m.column): m for m in rows}
+def cell_rows(journal: Journal):
+    """The journal's cells with the name of who wrote each last, as plain rows: whole Mark
+    objects would each load their writer (a user and their roles) on the way out."""
+    return (select(Mark.student_id, Mark.column, Mark.score, Mark.absent, Mark.note, Mark.version,
+                   Mark.updated_at, User.full_name.label("updated_by"))
+            .outerjoin(User, User.id == Mark.updated_by_id).where(Mark.journal_id == journal.id))
+
+
+def row_json(row) -> dict:
+    """A row of ``cell_rows`` (or None) as ``cell_json``."""
+    return cell_json(row, row.updated_by if row else None)
+
+
+def marks_of(journal: Journal) -> dict[tuple[int, str], object]:
+    return {(row.student_id, row.column): row for row in db.session.execute(cell_rows(journal))}
 
 
 def current_cell(journal: Journal, record_book: str, column: str) -> dict:
-    mark = db.session.scalar(select(Mark).join(Student, Student.id == Mark.student_id).where(
-        Mark.journal_id == journal.id, Student.record_book == str(record_book), Mark.column == column))
-    return cell_json(mark)
+    return row_json(db.session.execute(cell_rows(journal).join(Student, Student.id == Mark.student_id).where(
+        Student.record_book == str(record_book), Mark.column == column)).first())
 
 
 # --- who may write ----------------------------------------------------------------------
@@ -236,21 +250,42 @@ def result_view(journal: Journal, raw: dict, lang: str, decimals: int) -> dict:
         "status": status_text(raw, lang, journal.holds_exam)}}
 
 
-def results_by_student(journal: Journal, lang: str) -> tuple[dict[str, dict], str | None]:
-    """record book → result view; and the reason when the results cannot be computed
-    (an integrated discipline without all its blocks' journals)."""
+def student_view(journal: Journal, student: Student, result, lang: str, decimals: int) -> dict:
+    return result_view(journal, {"student_id": student.record_book, "full_name": student.full_name,
+                                 **result.as_dict(decimals)}, lang, decimals)
+
+
+def results_by_student(journal: Journal, lang: str, marks: dict) -> tuple[dict[str, dict], str | None]:
+    """record book → result view, from ``marks`` (``marks_of``); and the reason when the
+    results cannot be computed (an integrated discipline without all its blocks' journals)."""
     decimals = scheme_for(journal.item).display_decimals
+    cells: dict[int, dict] = {}
+    for (student_id, column), row in marks.items():
+        cells.setdefault(student_id, {})[column] = cell_of(row)
     try:
-        rows = journal_results(journal)
+        rows = journal_results(journal, cells)
     except DomainError as err:
         return {}, err.message(lang)
-    return {s.record_book: result_view(journal, {"student_id": s.record_book, "full_name": s.full_name,
-                                                  **r.as_dict(decimals)}, lang, decimals)
-            for s, r in rows}, None
+    return {s.record_book: student_view(journal, s, r, lang, decimals) for s, r in rows}, None
 
 
-def row_result(journal: Journal, record_book: str, lang: str) -> dict | None:
-    return results_by_student(journal, lang)[0].get(str(record_book))
+# --- the answer to a mark write -----------------------------------------------------------
+
+def entry_json(entry: Entry, lang: str) -> dict:
+    """The cell as written and the student's row result, graded for that student alone, from
+    what the write holds in memory: what the grid's script updates (``static/teacher.js``)."""
+    journal, mark = entry.journal, entry.mark
+    cell = cell_json(mark, mark.updated_by.full_name if mark is not None and mark.updated_by else None)
+    # The write has just passed what makes a cell editable (``Access``): the journal open to
+    # the writer, or an active grant that covers the cell.
+    cell["editable"] = True
+    try:
+        result = student_result(journal, entry.student.id, entry.cells)
+    except DomainError:  # no result yet (an integrated discipline's block missing): the grid says why
+        row = None
+    else:
+        row = student_view(journal, entry.student, result, lang, scheme_for(journal.item).display_decimals)
+    return {"cell": cell, "result": row}
 
 
 # --- the grid -----------------------------------------------------------------------------
@@ -259,21 +294,22 @@ def grid(journal: Journal, user, lang: str, at: datetime) -> dict:
     """Everything the journal page shows, as plain data (the JSON route returns it as is)."""
     access = Access(journal, user, at)
     marks = marks_of(journal)
-    results, results_error = results_by_student(journal, lang)
+    results, results_error = results_by_student(journal, lang, marks)
     students = sorted(journal.group.students, key=lambda s: name_key(s.full_name))
     cols = columns(journal, lang)
     rows = []
     for n, student in enumerate(students, 1):
         cells = {}
         for col in cols:
-            cell = cell_json(marks.get((student.id, col["key"])))
+            cell = row_json(marks.get((student.id, col["key"])))
             cell["editable"] = access.may(student.record_book, col["key"])
             cells[col["key"]] = cell
         rows.append({"n": n, "student": student.record_book, "full_name": student.full_name,
                      "cells": cells, "result": results.get(student.record_book)})
     state = effective_state(journal, at)
     teaches = user is not None and policy.allowed(user, "journal.close", journal, at.date())
-    requests = requests_json(journal, user, lang, at)
+    filed = journal_requests(journal)
+    requests = requests_json(journal, user, lang, at, filed)
     # While a reopening is granted the journal is finished by completing it, not by closing.
     reopened = any(r["status"] == reopen.GRANTED for r in requests)
     return {
@@ -286,7 +322,7 @@ def grid(journal: Journal, user, lang: str, at: datetime) -> dict:
         "requests": requests,
         "may": {
             "close": teaches and state != CLOSED and not reopened,
-            "note": user is not None and may_write_note(journal, user, at),
+            "note": user is not None and may_write_note(journal, user, at, filed),
         },
         # Closing formed the vedomost: its teacher takes it from the documents area.
         "vedomost_url": vedomost_url(journal) if teaches and state == CLOSED else None,
@@ -323,14 +359,18 @@ def late_step_text(step: str) -> str:
 
 
 def journal_requests(journal: Journal) -> list[ReopenRequest]:
+    """Newest first, with their teachers (whose roles nothing here reads) in the same statement."""
     return db.session.scalars(select(ReopenRequest).where(ReopenRequest.journal_id == journal.id)
+                              .options(joinedload(ReopenRequest.teacher).options(lazyload(User.role_rows)))
                               .order_by(ReopenRequest.id.desc())).all()
 
 
-def requests_json(journal: Journal, user, lang: str, at: datetime) -> list[dict]:
+def requests_json(journal: Journal, user, lang: str, at: datetime,
+                  requests: list[ReopenRequest] | None = None) -> list[dict]:
+    """``requests``: the journal's requests when the caller has read them (``journal_requests``)."""
     names = {s.record_book: s.full_name for s in journal.group.students}
     out = []
-    for req in journal_requests(journal):
+    for req in journal_requests(journal) if requests is None else requests:
         late = reopen.late_steps(req, at)
         out.append({
             "id": req.id, "kind": req.kind, "kind_text": kind_text(req.kind),
@@ -373,8 +413,9 @@ def unfinished_request(journal: Journal) -> ReopenRequest | None:
         ReopenRequest.journal_id == journal.id, ReopenRequest.status.in_(reopen.UNFINISHED)))
 
 
-def may_write_note(journal: Journal, user, at: datetime) -> bool:
-    """A teacher of a closed or locked journal without an unfinished request."""
+def may_write_note(journal: Journal, user, at: datetime, requests: list[ReopenRequest]) -> bool:
+    """A teacher of a closed or locked journal without an unfinished request (``requests``:
+    the journal's, ``journal_requests``)."""
     return (effective_state(journal, at) in (CLOSED, LOCKED)
             and policy.allowed(user, "reopen.file", journal, at.date())
-            and unfinished_request(journal) is None)
+            and not any(r.status in reopen.UNFINISHED for r in requests))

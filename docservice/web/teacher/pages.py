@@ -22,7 +22,7 @@ from ...collation import name_key
 from ...documents import issuing
 from ...documents.validation import InputInvalid, validate
 from ...errors import DomainError, Forbidden
-from ...journals import close_journal, find_journal
+from ...journals import JOURNAL_LOAD, close_journal, find_journal
 from ...models import CLOSED, LOCKED
 from . import bp, grid
 
@@ -42,9 +42,10 @@ def doc_lang_default(journal) -> str:
     return "ru"
 
 
-def viewable(code: str):
-    """The journal, when the signed-in user may see it (policy ``journal.view``)."""
-    journal = find_journal(code)
+def viewable(code: str, load=JOURNAL_LOAD):
+    """The journal, when the signed-in user may see it (policy ``journal.view``); ``load``:
+    what is loaded with it (``journals.JOURNAL_LOAD``)."""
+    journal = find_journal(code, load)
     policy.require(actor(), "journal.view", journal, clock_now().date())
     return journal
 
