@@ -1,16 +1,20 @@
 """The exam vedomost: regular, integrated (an integrated discipline, a module), individual
-after a reopening — read back from DOCX and PDF and checked against the store's results."""
+after a reopening — read back from DOCX and PDF (laid out by Typst) and checked against the
+store's results; the issued PDF is a PDF/A-3b, a draft is marked on every page, and user text
+prints as it is in every engine's output."""
 import io
 from collections import Counter
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from docs_reading import docx_text, pdf_pages, pdf_text
+from docs_reading import docx_text, pdf_maker, pdf_pages, pdf_text, pdfa_claim
+from pypdf import PdfReader
 from store import journal, user
+from test_archive import embedded, fonts_of
 
 from docservice import reopen
-from docservice.documents import issuing
+from docservice.documents import issuing, rendering
 from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden, Invalid
 from docservice.journals import close_journal, set_mark
@@ -75,8 +79,9 @@ def assert_rows(content: dict, expected: list[tuple[str, str, list[str]]]):
 
 
 def render(data: dict, lang: str, actor="or.inspector") -> dict:  # the registrar may see every vedomost
-    return {"docx": docx_text(issuing.preview(user(actor), "vedomost", data, lang, "docx")),
-            "pdf": pdf_text(issuing.preview(user(actor), "vedomost", data, lang, "pdf"))}
+    pdf = issuing.preview(user(actor), "vedomost", data, lang, "pdf")
+    assert pdf_maker(pdf).startswith("Typst")  # the type's PDF engine (plugins/typst_engine)
+    return {"docx": docx_text(issuing.preview(user(actor), "vedomost", data, lang, "docx")), "pdf": pdf_text(pdf)}
 
 
 def totals_line(letters: Counter, listed: int, not_admitted: int, absent: int, lang: str) -> list[str]:
@@ -158,7 +163,7 @@ def test_exam_date_can_be_given(sample):
     assert "экзамен, 12.11.2026" in content["docx"]
 
 
-def test_multipage_repeats_the_header_and_numbers_pages(sample):
+def test_multipage_repeats_the_header_numbers_pages_and_marks_a_draft_on_each(sample):
     j = journal("J0001")
     columns = [lesson.column for lesson in j.lessons] + ["RK1", "RK2", "EXAM"]
     for i in range(45):
@@ -171,16 +176,14 @@ def test_multipage_repeats_the_header_and_numbers_pages(sample):
     db.session.commit()
     rows = results_json(j)
     assert len(rows) == 57
-    for lang, head, label in (("ru", "Ф.И.О. обучающегося", "Страница {} из {}"),
-                              ("kk", "Білім алушының аты-жөні", "Бет {} / {}")):
+    for lang, head, label, mark in (("ru", "Ф.И.О. обучающегося", "Страница {} из {}", "ПРОЕКТ"),
+                                    ("kk", "Білім алушының аты-жөні", "Бет {} / {}", "ЖОБА")):
         content = issuing.preview(user("t.anat2"), "vedomost", {"journal": "J0001"}, lang, "pdf")
         pages = pdf_pages(content)
-        assert pages >= 2
-        from pypdf import PdfReader
-
+        assert pages >= 2 and pdf_maker(content).startswith("Typst")
         for i, page in enumerate(PdfReader(io.BytesIO(content)).pages, 1):
             text = page.extract_text()
-            assert label.format(i, pages) in text
+            assert label.format(i, pages) in text and mark in text  # a draft: marked on every page
             if any(r["student_id"] in text for r in rows):
                 assert head in text
         text = pdf_text(content)
@@ -431,3 +434,60 @@ def test_the_system_cannot_issue_an_open_journals_vedomost_either(sample):
     with pytest.raises(Invalid) as info:
         issuing.issue(None, "vedomost", {"journal": "J0001"}, "ru", "pdf").document
     assert info.value.code == "journal_open"
+
+
+# --- the PDF as issued, and user text ------------------------------------------------------
+
+def assert_archival_typst(content: bytes) -> None:
+    """An issued original as the Typst engine writes it: PDF/A-3b (the XMP's claim and the
+    output intent), every font embedded."""
+    reader = PdfReader(io.BytesIO(content))
+    assert pdf_maker(content).startswith("Typst") and pdfa_claim(reader) == ("3", "B")
+    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_issued_pdf_is_pdfa_3b_with_every_font_embedded(sample, lang):
+    close_journal(user("t.anat2"), journal("J0001"))
+    doc = issuing.issue(user("t.anat2"), "vedomost", {"journal": "J0001"}, lang, "pdf").document
+    content = issuing.content_of(doc)
+    assert_archival_typst(content)
+    text = pdf_text(content)
+    assert doc.number in text and ("ЖОБА" if lang == "kk" else "ПРОЕКТ") not in text
+    for r in results_json(journal("J0001")):
+        assert " ".join([r["full_name"], r["student_id"], *[c for c in regular_cells(r, lang) if c]]) in text
+
+
+# What a teacher, a dean or an import may type, with Typst's, Jinja's and HTML's own syntax.
+HOSTILE_NAME = 'Әлия <b>Ө</b> #eval("1+1") *x* $x$ {{7*7}} ] [ #'
+HOSTILE_PROTOCOL = '{protocol_date} #emph[п] <i>7</i> \\ $y$'
+RIGHT_TO_LEFT = "\u202e"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_typed_and_imported_text_prints_as_it_is_in_every_engine(sample, clock, lang):
+    """A student's name (imported) and the dean's council protocol number (typed) full of Typst,
+    Jinja and HTML syntax, and a right-to-left override: printed as they are by Typst, by the
+    WeasyPrint layout kept beside it and in the Word file; the override stays in its own cell."""
+    student = db.session.scalar(db.select(Student).where(Student.record_book == STUDENT))
+    student.full_name = HOSTILE_NAME + RIGHT_TO_LEFT + "Ab"
+    close_journal(user("t.anat2"), journal("J0001"))
+    clock.advance(days=1)
+    req = reopen.file_request(user("t.anat2"), journal("J0001"), "with_change", "Ошибка",
+                              wrong_entry_on=date(2026, 9, 2), students=[STUDENT], columns=[LESSON])
+    reopen.visa(user("head.anat"), req)
+    reopen.decide(user("dean.gm"), req, HOSTILE_PROTOCOL, date(2026, 11, 6))
+    reopen.grant(user("or.head"), req)
+    doc_type = issuing.registry().get("vedomost")
+    clean = issuing.checked_input(None, doc_type, {"request": req.id}, lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, datetime(2026, 11, 7, 10, 0))
+    typst_pdf = issuing.render(doc_type, context, lang, "pdf")
+    weasyprint_pdf = rendering.render_pdf(doc_type, context, lang)
+    assert pdf_maker(typst_pdf).startswith("Typst") and pdf_maker(weasyprint_pdf).startswith("WeasyPrint")
+    shown = f"{HOSTILE_NAME}bA {STUDENT}"  # right to left in a PDF, and no further than its cell
+    typed = f"{HOSTILE_NAME}{RIGHT_TO_LEFT}Ab | {STUDENT}"  # the Word file keeps the override as typed
+    docx = issuing.render(doc_type, context, lang, "docx")
+    for text, name in ((pdf_text(typst_pdf), shown), (pdf_text(weasyprint_pdf), shown), (docx_text(docx), typed)):
+        flat = " ".join(text.split())
+        assert name in flat and HOSTILE_PROTOCOL in flat

@@ -10,6 +10,7 @@ from docservice import hookimpl, policy
 
 from docservice.documents import DocumentType, PeriodDocument, coded
 from docservice.documents.fields import JournalRef
+from docservice.documents.rendering import words
 from docservice.errors import Invalid
 from docservice.models import CurriculumItem, Group, Journal, Program, ReopenRequest, db
 from docservice.reopen import COMPLETED, GRANTED
@@ -67,7 +68,7 @@ class VedomostInput(Schema):
 class Vedomost(DocumentType):
     template_dirs = template_folders(__file__)
     id = "vedomost"
-    pdf_engine = "typst"
+    pdf_engine = "typst"  # plugins/typst_engine: layout.typ beside this module
     titles = {"kk": "Емтихан ведомосы", "ru": "Экзаменационная ведомость"}
     schema = VedomostInput
     nomenclature = "02-07"
@@ -80,7 +81,7 @@ class Vedomost(DocumentType):
     def docx_template(self, lang: str):
         from .layout import make_template
 
-        return make_template(lang)
+        return make_template(words(self, lang), lang)
 
     def may_issue(self, user, data) -> bool:
         """The teachers of the journal that forms it (the last block / modular discipline for an

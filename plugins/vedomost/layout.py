@@ -1,4 +1,5 @@
-"""The Word template of the exam vedomost (``flask docs build-templates --type vedomost``).
+"""The Word template of the exam vedomost (``flask docs build-templates --type vedomost``); its
+words are those of the PDF, ``templates_<lang>/vedomost.toml``.
 
 A4 landscape. The grade table has a variable group of columns (РД and exam, or a module's
 modular disciplines), and the totals table one column per letter of the scale; both are
@@ -25,49 +26,9 @@ from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
 from docservice.documents.docx_builder import ALIGN, new_document, para, registration
+from docservice.documents.rendering import FILTERS
 
-TEXT = {
-    "kk": {
-        "reopen": ("{{ vedomost.journal }} журналын қайта ашу ({{ reopen.kind }}): {{ reopen.filed }} "
-                   "№ {{ reopen.number }} өтінім;{% if reopen.protocol_no %} деканат кеңесінің "
-                   "{{ reopen.protocol_date }} № {{ reopen.protocol_no }} хаттамасы;{% endif %} "
-                   "қолжетімділік {{ reopen.granted }} ашылды."),
-        "head": [("Мектеп / факультет", "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
-                 ("Білім беру бағдарламасы", "{{ vedomost.program }}", "Кредиттер", "{{ vedomost.credits|num }}"),
-                 ("Курс, топ", "{{ vedomost.course }} курс, {{ vedomost.group }} тобы", "Кезең", "{{ vedomost.period }}"),
-                 ("Кафедра", "{{ vedomost.department }}", "Бақылау түрі",
-                  "{{ vedomost.control }}, {{ vedomost.exam_date }}"),
-                 ("Ведомость түрі", "{{ vedomost.kind_word }}", "Емтихан алушы(лар)", "{{ vedomost.examiners }}")],
-        "exam": "емтихан",
-        "columns": ["№", "Білім алушының аты-жөні", "Сынақ кітапшасының №", "{{ h }}", "Қорытынды баға, %",
-                    "Әріптік баға", "Сандық баламасы", "Дәстүрлі жүйе бойынша баға", "Емтихан алушының қолы"],
-        "totals": ("Баға", "Саны", "Барлығы"),
-        "pending": "Бағаланбаған: {{ totals.pending }}",
-        "rates": ("Білім сапасы: {{ totals.quality|num(1) }} % ({{ totals.quality_count }} / {{ totals.listed }}). "
-                  "Үлгерім: {{ totals.pass_rate|num(1) }} % ({{ totals.passed }} / {{ totals.listed }})."),
-    },
-    "ru": {
-        "reopen": ("Повторное открытие журнала {{ vedomost.journal }} ({{ reopen.kind }}): заявка "
-                   "№ {{ reopen.number }} от {{ reopen.filed }};{% if reopen.protocol_no %} протокол Совета "
-                   "деканата № {{ reopen.protocol_no }} от {{ reopen.protocol_date }};{% endif %} "
-                   "доступ открыт {{ reopen.granted }}."),
-        "head": [("Школа / факультет", "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
-                 ("Образовательная программа", "{{ vedomost.program }}", "Кредиты", "{{ vedomost.credits|num }}"),
-                 ("Курс, группа", "{{ vedomost.course }} курс, группа {{ vedomost.group }}", "Период",
-                  "{{ vedomost.period }}"),
-                 ("Кафедра", "{{ vedomost.department }}", "Форма контроля",
-                  "{{ vedomost.control }}, {{ vedomost.exam_date }}"),
-                 ("Вид ведомости", "{{ vedomost.kind_word }}", "Экзаменатор(ы)", "{{ vedomost.examiners }}")],
-        "exam": "экзамен",
-        "columns": ["№", "Ф.И.О. обучающегося", "№ зачётной книжки", "{{ h }}", "Итоговая оценка, %",
-                    "Буквенная оценка", "Цифровой эквивалент", "Оценка по традиционной системе",
-                    "Подпись экзаменатора"],
-        "totals": ("Оценка", "Количество", "Всего"),
-        "pending": "Без оценки: {{ totals.pending }}",
-        "rates": ("Качество знаний: {{ totals.quality|num(1) }} % ({{ totals.quality_count }} из {{ totals.listed }}). "
-                  "Успеваемость: {{ totals.pass_rate|num(1) }} % ({{ totals.passed }} из {{ totals.listed }})."),
-    },
-}
+fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here with docxtpl's tags
 
 # Landscape A4: 267 mm between the margins. The РД/exam or modular-discipline columns share
 # what the fixed columns leave.
@@ -79,32 +40,51 @@ TOTAL_WIDTHS = [24, None, 22, 18, 16]  # label, one per letter, not admitted, ab
 LETTER_MM = 11
 
 
-def make_template(lang: str):
-    t = TEXT[lang]
+def make_template(w: dict, lang: str):
+    """The template in one language; ``w``: its words (``templates_<lang>/vedomost.toml``, the
+    words of the PDF too)."""
     doc = new_document(lang, landscape=True, size=11)
     para(doc, "{{ doc.title|upper }}", bold=True, align="center", size=13, space_after=4)
     para(doc, "{%p if reopen %}")
-    para(doc, t["reopen"], size=10, space_after=4)
+    reopened = (fill(w["reopen"], kind="{{ reopen.kind }}", number="{{ reopen.number }}",
+                     filed="{{ reopen.filed }}", journal="{{ vedomost.journal }}")
+                + "{% if reopen.protocol_no %}"
+                + fill(w["reopen_protocol"], protocol_date="{{ reopen.protocol_date }}",
+                       protocol_no="{{ reopen.protocol_no }}")
+                + "{% endif %}" + fill(w["reopen_granted"], granted="{{ reopen.granted }}"))
+    para(doc, reopened, size=10, space_after=4)
     para(doc, "{%p endif %}")
-    _head(doc, t["head"])
+    _head(doc, [
+        (w["school"], "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
+        (w["program"], "{{ vedomost.program }}", w["credits"], "{{ vedomost.credits|num }}"),
+        (w["course_group"],
+         fill(w["course_group_value"], course="{{ vedomost.course }}", group="{{ vedomost.group }}"),
+         w["period"], "{{ vedomost.period }}"),
+        (w["department"], "{{ vedomost.department }}",
+         w["control"], "{{ vedomost.control }}, {{ vedomost.exam_date }}"),
+        (w["kind"], "{{ vedomost.kind_word }}", w["examiners"], "{{ vedomost.examiners }}"),
+    ])
     para(doc, "{%p if parts %}")
     p = para(doc, "{{ vedomost.parts_label }}:", bold=True, size=10, space_after=0)
     para(doc, "{%p for p in parts %}")
-    para(doc, "{{ p.n }}. {{ p.name }}{% if p.credits %} ({{ p.credits|num }} кр.){% endif %} — {{ p.department }}"
-              "{% if p.examiners %}, {{ p.examiners }}{% endif %}"
-              "{% if vedomost.layout == 'module' %}, " + t["exam"] + " {{ p.exam_date }}{% endif %}",
+    para(doc, "{{ p.n }}. {{ p.name }}{% if p.credits %} ({{ p.credits|num }} " + w["credits_short"] + "){% endif %}"
+              " — {{ p.department }}{% if p.examiners %}, {{ p.examiners }}{% endif %}"
+              "{% if vedomost.layout == 'module' %}, " + w["exam"] + " {{ p.exam_date }}{% endif %}",
          size=10, indent_mm=5, space_after=0)
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
     p.paragraph_format.space_before = Pt(3)
     _gap(doc)  # with no parts, the head table would be right above the grade table
-    _grades(doc, t["columns"])
+    columns = w["columns"]
+    _grades(doc, [*columns[:LOOP_AT], "{{ h }}", *columns[LOOP_AT:]])
     _gap(doc)
-    _totals(doc, t["totals"])
+    _totals(doc, (w["grade"], w["count"], w["total"]))
     para(doc, "{%p if totals.pending %}")
-    para(doc, t["pending"], size=10)
+    para(doc, fill(w["pending"], pending="{{ totals.pending }}"), size=10)
     para(doc, "{%p endif %}")
-    para(doc, t["rates"], size=11)
+    para(doc, fill(w["rates"], quality="{{ totals.quality|num(1) }}", quality_count="{{ totals.quality_count }}",
+                   listed="{{ totals.listed }}", pass_rate="{{ totals.pass_rate|num(1) }}",
+                   passed="{{ totals.passed }}"), size=11)
     _signatures(doc)
     registration(doc, lang)
     return doc
