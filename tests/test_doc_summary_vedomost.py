@@ -1,20 +1,24 @@
 """Summary vedomost (RU Table 1 №10): every student's result per curriculum item of a group's
 period, credits earned, period GPA, group averages and debts — read back from the DOCX and
-the PDF and compared with results computed independently from the journals."""
+the PDF (laid out by Typst) and compared with results computed independently from the journals;
+the issued PDF is a PDF/A-3b, a long draft is marked and headed on every page, and imported text
+prints as it is in every engine's output."""
 import io
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
-from docs_reading import docx_text, pdf_pages, pdf_text
+from docs_reading import docx_text, pdf_maker, pdf_pages, pdf_text
+from pypdf import PdfReader
 from sqlalchemy import select
 from store import journal, mark, user
+from test_doc_vedomost import assert_archival_typst
 
 from docservice.collation import name_key
-from docservice.documents import issuing
+from docservice.documents import issuing, rendering
 from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden
-from docservice.models import CurriculumItem, Group, Period, db
+from docservice.models import CurriculumItem, Group, Period, Student, db
 from docservice.results import item_results, results_json
 
 pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQLite only
@@ -113,7 +117,9 @@ def test_cells_credits_gpa_match_the_journals(world, lang):
     students = sorted(group.students, key=lambda s: name_key(s.full_name))
     assert [r[2] for r in body] == [s.record_book for s in students]  # alphabetical
     assert [r[0] for r in body] == [str(i) for i in range(1, len(students) + 1)]
-    pdf = " ".join(pdf_text(issuing.preview(user("or.inspector"), "summary_vedomost", INPUT, lang, "pdf")).split())
+    content = issuing.preview(user("or.inspector"), "summary_vedomost", INPUT, lang, "pdf")
+    assert pdf_maker(content).startswith("Typst")  # the type's PDF engine (plugins/typst_engine)
+    pdf = " ".join(pdf_text(content).split())
     for row in body:
         rows = want[row[2]]
         gpa, credits = gpa_and_credits(rows)
@@ -193,11 +199,61 @@ def test_landscape_page_with_the_page_label(world):
     assert header.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
 
 
-def test_issue_registers_a_number(world):
-    doc = issuing.issue(user("or.head"), "summary_vedomost", INPUT, "ru", "pdf").document
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_issue_registers_a_number_on_a_pdfa_3b_with_every_font_embedded(world, lang):
+    doc = issuing.issue(user("or.head"), "summary_vedomost", INPUT, lang, "pdf").document
     assert doc.number.startswith("02-10/")
-    text = pdf_text(issuing.content_of(doc))
-    assert doc.number in text and "ПРОЕКТ" not in text
+    content = issuing.content_of(doc)
+    assert_archival_typst(content)
+    text = " ".join(pdf_text(content).split())
+    assert doc.number in text and ("ПРОЕКТ" if lang == "ru" else "ЖОБА") not in text
+    assert ("Проверка подлинника" if lang == "ru" else "Түпнұсқаны тексеру") in text  # beside the signatures
+    for s in world[0].students:
+        assert f"{s.full_name} {s.record_book}" in text
+
+
+def test_a_long_draft_is_marked_headed_and_numbered_on_every_page(world):
+    group, period, _ = world
+    for i in range(40):
+        db.session.add(Student(record_book=f"2499{i:04d}", full_name=f"Сәрсенбаева Әсел {i:02d}", group_id=group.id))
+    db.session.commit()
+    for lang, head, label, mark_word in (("ru", "Ф.И.О. обучающегося", "Страница {} из {}", "ПРОЕКТ"),
+                                         ("kk", "Білім алушының Т.А.Ә.", "Бет {} / {}", "ЖОБА")):
+        content = issuing.preview(None, "summary_vedomost", INPUT, lang, "pdf")
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+        assert len(pages) >= 2
+        for n, page in enumerate(pages, 1):
+            assert label.format(n, len(pages)) in page and mark_word in page and head in page
+        text = " ".join("\n".join(pages).split())
+        for i in range(40):
+            assert f"Сәрсенбаева Әсел {i:02d} 2499{i:04d}" in text
+
+
+# An import's text with Typst's, Jinja's and HTML's own syntax: a student's name, a discipline's.
+HOSTILE_NAME = 'Әлия <b>Ө</b> #eval("1+1") *x* $x$ {{7*7}} ] [ #'
+HOSTILE_ITEM = "#panic() {students} <i>Қ</i> _x_"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_imported_text_prints_as_it_is_in_every_engine(world, lang):
+    group, period, _ = world
+    student = min(group.students, key=lambda s: s.record_book)
+    student.full_name = HOSTILE_NAME
+    item = db.session.scalar(select(CurriculumItem).where(CurriculumItem.code == "ANA2101"))
+    item.name_kk = item.name_ru = HOSTILE_ITEM
+    db.session.commit()
+    doc_type = issuing.registry().get("summary_vedomost")
+    clean = issuing.checked_input(None, doc_type, INPUT, lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, issuing.clock_now())
+    typst_pdf = issuing.render(doc_type, context, lang, "pdf")
+    weasyprint_pdf = rendering.render_pdf(doc_type, context, lang)
+    assert pdf_maker(typst_pdf).startswith("Typst") and pdf_maker(weasyprint_pdf).startswith("WeasyPrint")
+    docx = issuing.render(doc_type, context, lang, "docx")
+    for text, name in ((pdf_text(typst_pdf), f"{HOSTILE_NAME} {student.record_book}"),
+                       (pdf_text(weasyprint_pdf), f"{HOSTILE_NAME} {student.record_book}"),
+                       (docx_text(docx), f"{HOSTILE_NAME} | {student.record_book}")):
+        flat = " ".join(text.split())
+        assert name in flat and f"{HOSTILE_ITEM} ANA2101" in flat
 
 
 @pytest.mark.parametrize("login, allowed", [

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from docservice import hookimpl
 from docservice.documents import DocumentType, PeriodDocument, addressee, coded, person
 from docservice.documents.fields import GroupRef, PeriodRef
+from docservice.documents.rendering import words
 from docservice.models import Group, Journal, Program, db
 from plugins import template_folders
 
@@ -42,6 +43,7 @@ class SummaryVedomostInput(Schema):
 class SummaryVedomost(DocumentType):
     template_dirs = template_folders(__file__)
     id = "summary_vedomost"
+    pdf_engine = "typst"  # plugins/typst_engine: layout.typ beside this module
     titles = {"kk": "Жиынтық ведомость", "ru": "Сводная ведомость"}
     schema = SummaryVedomostInput
     nomenclature = "02-10"
@@ -51,7 +53,7 @@ class SummaryVedomost(DocumentType):
     def docx_template(self, lang: str):
         from .layout import make_template
 
-        return make_template(lang)
+        return make_template(words(self, lang), lang)
 
     def may_issue(self, user, data) -> bool:
         """The registrar's office forms it; the dean of the group's school may print it too."""

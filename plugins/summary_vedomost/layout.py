@@ -1,4 +1,5 @@
-"""The Word template of the summary vedomost (``flask docs build-templates`` writes it).
+"""The Word template of the summary vedomost (``flask docs build-templates`` writes it); its words
+are those of the PDF, ``templates_<lang>/summary_vedomost.toml``.
 
 Landscape A4. The table has one column per curriculum item, made by docxtpl column loops
 (``{%tc for … %}``); the item columns share the width left by the fixed columns, so twelve
@@ -13,35 +14,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from docservice.documents.docx_builder import ALIGN, new_document, para, registration, signatures
+from docservice.documents.rendering import FILTERS
 
-TEXT = {
-    "kk": {"title": "ЖИЫНТЫҚ ВЕДОМОСТЬ",
-           "subtitle": "{{ period.words }} бойынша аралық аттестаттау нәтижелері",
-           "meta": ["Мектеп: ", "   Білім беру бағдарламасы: ", "   Курс: ", "   Топ: "],
-           "heads": ["№", "Білім алушының Т.А.Ә.", "Сынақ кітапшасы", "Жинаған кредиттер", "GPA"],
-           "average": "Топтың орташа қорытынды балы, %",
-           "debts": "Академиялық берешектер (FX, F, жіберілмеді, келмеді)",
-           "legend": "Ұяшықта: пайыздық қорытынды баға және әріптік баға; «—» — баға әлі қойылмаған. "
-                     "Білім алушылар: {{ students }}. Академиялық берешектер барлығы: {{ debts }}; "
-                     "берешегі бар білім алушылар: {{ debtors }}. Топтың орташа GPA: "
-                     "{{ mean_gpa|num if mean_gpa is not none else '—' }}. "
-                     "Құрастырылған күні: {{ doc.long_date }}",
-           "dean": "{{ dean.position or 'Мектеп деканы' }}",
-           "registrar": "{{ registrar_head.position or 'Офис регистратор басшысы' }}"},
-    "ru": {"title": "СВОДНАЯ ВЕДОМОСТЬ",
-           "subtitle": "результатов промежуточной аттестации за {{ period.words }}",
-           "meta": ["Школа: ", "   Образовательная программа: ", "   Курс: ", "   Группа: "],
-           "heads": ["№", "Ф.И.О. обучающегося", "№ зачётной книжки", "Набрано кредитов", "GPA"],
-           "average": "Средний итоговый балл группы, %",
-           "debts": "Задолженности (FX, F, не допущен, неявка)",
-           "legend": "В ячейке: итоговая оценка в процентах и буквенная оценка; «—» — оценка ещё не "
-                     "выставлена. Обучающихся: {{ students }}. Задолженностей всего: {{ debts }}; "
-                     "обучающихся с задолженностями: {{ debtors }}. Средний GPA группы: "
-                     "{{ mean_gpa|num if mean_gpa is not none else '—' }}. "
-                     "Дата формирования: {{ doc.long_date }}",
-           "dean": "{{ dean.position or 'Декан школы' }}",
-           "registrar": "{{ registrar_head.position or 'Руководитель Офиса регистратора' }}"},
-}
+fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here with docxtpl's tags
 
 PAGE_MM = 267                    # landscape A4 less the 20 + 10 mm margins
 FIXED_MM = (7, 50, 17)           # №, full name, record book
@@ -143,39 +118,43 @@ def _row(table, index: int, texts: list[str], loop: str, item_text: str, bold: b
     _put(tail[1], gpa, bold=bold)
 
 
-def summary_table(doc, t: dict):
+def summary_table(doc, w: dict):
     table = doc.add_table(rows=6, cols=8)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # fixed layout
     _grid(table)
-    h = t["heads"]
     _repeat_header(table.rows[0])
-    _row(table, 0, [h[0], h[1], h[2], h[3], h[4]], "it in items",
-         [("{{ it.name }}", True, 7), ("{{ it.code }}, {{ it.credits|num }} кр.", False, 7)], bold=True)
+    _row(table, 0, [w["number"], w["full_name"], w["record_book"], w["credits_earned"], w["gpa"]], "it in items",
+         [("{{ it.name }}", True, 7), ("{{ it.code }}, {{ it.credits|num }} " + w["credits_short"], False, 7)],
+         bold=True)
     _put(table.rows[1].cells[0], "{%tr for r in rows %}")
     _row(table, 2, ["{{ r.n }}", "{{ r.full_name }}", "{{ r.record_book }}", "{{ r.credits|num }}",
                     "{{ r.gpa|num }}"], "c in r.cells", "{{ c.text }}")
     _put(table.rows[3].cells[0], "{%tr endfor %}")
-    _row(table, 4, [t["average"], None, None, "", "{{ mean_gpa|num }}"], "a in averages",
+    _row(table, 4, [w["average"], None, None, "", "{{ mean_gpa|num }}"], "a in averages",
          "{{ a|num(1) }}", bold=True)
-    _row(table, 5, [t["debts"], None, None, "", "{{ debts }}"], "d in debts_per_item", "{{ d }}", bold=True)
+    _row(table, 5, [w["debts"], None, None, "", "{{ debts }}"], "d in debts_per_item", "{{ d }}", bold=True)
     return table
 
 
-def make_template(lang: str):
-    t = TEXT[lang]
+def make_template(w: dict, lang: str):
+    """The template in one language; ``w``: its words (``templates_<lang>/summary_vedomost.toml``)."""
     doc = new_document(lang, landscape=True, size=11)
-    para(doc, t["title"], bold=True, align="center", space_after=0)
-    para(doc, t["subtitle"], align="center", space_after=4)
+    para(doc, w["title"].upper(), bold=True, align="center", space_after=0)
+    para(doc, fill(w["subtitle"], period="{{ period.words }}"), align="center", space_after=4)
     p = para(doc, space_after=4)
-    for label, value in zip(t["meta"], ("{{ school }}", "{{ program.code }} «{{ program.name }}»",
-                                         "{{ course }}", "{{ group }}")):
-        p.add_run(label)
+    labels = [w["school"], w["program"], w["course"], w["group"]]
+    values = ["{{ school }}", "{{ program.code }} «{{ program.name }}»", "{{ course }}", "{{ group }}"]
+    for i, (label, value) in enumerate(zip(labels, values)):
+        p.add_run(("   " if i else "") + label + ": ")
         p.add_run(value).bold = True
-    summary_table(doc, t)
-    para(doc, t["legend"], size=8, space_after=6)
-    signatures(doc, [(t["dean"], "{{ dean.short_name }}"),
-                     (t["registrar"], "{{ registrar_head.full_name }}")], size=11)
+    summary_table(doc, w)
+    para(doc, fill(w["legend"], students="{{ students }}", debts="{{ debts }}", debtors="{{ debtors }}",
+                   mean_gpa="{{ mean_gpa|num if mean_gpa is not none else '—' }}", date="{{ doc.long_date }}"),
+         size=8, space_after=6)
+    signatures(doc, [("{{ dean.position or '" + w["dean"] + "' }}", "{{ dean.short_name }}"),
+                     ("{{ registrar_head.position or '" + w["registrar_head"] + "' }}",
+                      "{{ registrar_head.full_name }}")], size=11)
     registration(doc, lang)
     return doc
