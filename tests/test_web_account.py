@@ -66,6 +66,17 @@ def test_the_interface_speaks_kk_ru_en(web, app):
     assert b"Welcome" in web.get("/").data
 
 
+def test_the_home_page_names_each_role_in_the_users_language(web, app):
+    create_user(None, "h.r", "Рахимова Гүлнар", ["teacher", "head_of_department"], password="correct-horse")
+    sign_in(web, "h.r", "correct-horse")
+    page = web.get("/").get_data(as_text=True)
+    roles = re.findall(r'<li class="role">([^<]*)</li>', page)
+    assert sorted(roles) == ["Кафедра меңгерушісі", "Оқытушы"]
+    web.post("/language", data={"lang": "ru", "csrf_token": csrf(page.encode()), "next": "/"})
+    roles = re.findall(r'<li class="role">([^<]*)</li>', web.get("/").get_data(as_text=True))
+    assert sorted(roles) == ["Заведующий кафедрой", "Преподаватель"]
+
+
 def test_no_open_redirect_after_sign_in(web, app):
     create_user(None, "t.w", "W", ["teacher"], password="correct-horse")
     token = csrf(web.get("/login").data)
