@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from docservice import hookimpl
 from docservice.documents import DocumentType, addressee, folded, person
 from docservice.documents.fields import DepartmentRef
+from docservice.documents.rendering import words
 from plugins import template_folders
 
 
@@ -24,6 +25,7 @@ class LoginRequest(DocumentType):
     id = "login_request"
     titles = {"kk": "Логин мен құпиясөзге өтінім", "ru": "Заявка на логин и пароль"}
     schema = LoginRequestInput
+    pdf_engine = "typst"  # plugins/typst_engine: layout.typ beside this module
     nomenclature = "01-15"
     example = {"full_name": "Әбілқасымова Сәуле Нұрланқызы", "position": "ассистент",
                "department": "ANAT", "email": "s.abilkasymova@kaznmu.example"}
@@ -32,7 +34,7 @@ class LoginRequest(DocumentType):
     def docx_template(self, lang: str):
         from .layout import make_template
 
-        return make_template(lang)
+        return make_template(words(self, lang), lang)
 
     def may_see(self, user, data) -> bool:
         """The IT department, to whom it is addressed."""
