@@ -2,13 +2,19 @@
 may issue it, and the reopen request its issue files (SPEC §4.7)."""
 from datetime import date, datetime, time
 
+import io
+
 import pytest
-from docs_reading import docx_text, pdf_text
+from docs_reading import docx_text, pdf_maker, pdf_text, pdfa_claim
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from store import journal, user
+from test_archive import embedded, fonts_of
 
 from docservice import reopen
+from docservice.clock import now
 from docservice.documents import issuing, long_date, short_name
+from docservice.documents.rendering import render_pdf
 from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden, Invalid
 from docservice.journals import close_journal
@@ -19,6 +25,9 @@ pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQ
 REASON = "При вводе оценок за РК1 перепутаны строки двух обучающихся"
 NOTE = {"journal": "J0001", "wrong_entry_date": "2026-10-28", "reason": REASON, "with_grade_change": True}
 HOSTILE = "& < > \" ' {{ 7*7 }} {% for x in y %} </w:t> <img src=\"file:///etc/passwd\">"
+# Typst's own syntax, the words' {places}, a right-to-left override (last: it turns what follows).
+TYPST_HOSTILE = ('#eval("1+1") #read("/etc/passwd") *x* _y_ $x^2$ <b>b</b> @ref ] [ # \\ // `c` '
+                 "{wrong_date} {mode} {reason} {date} {number} \u202e")
 WORDS = {
     "ru": ["ОБЪЯСНИТЕЛЬНАЯ", "об ошибке заполнения электронного журнала", "Декану Школы/факультета", "От",
            "мною были неверно заполнены данные в электронный журнал", "Возникшая ошибка вызвана",
@@ -140,8 +149,13 @@ def test_an_open_journal_is_refused_and_nothing_is_registered(sample):
 def test_issuing_on_a_closed_journal_files_the_request(closed, clock):
     data = dict(NOTE, students=["24010001"], columns=["RK1"])
     doc = issuing.issue(user("t.anat2"), "explanatory_note", data, "ru", "pdf").document
-    text = read(issuing.content_of(doc), "pdf")
+    content = issuing.content_of(doc)
+    text = read(content, "pdf")
     assert doc.number in text and "ПРОЕКТ" not in text
+    # the original, laid out by Typst, is PDF/A-3b (XMP claim and output intent) with every font embedded
+    pdf = PdfReader(io.BytesIO(content))
+    assert pdf_maker(content).startswith("Typst") and pdfa_claim(pdf) == ("3", "B")
+    assert fonts_of(pdf) and all(embedded(font) for font in fonts_of(pdf))
     [req] = requests()
     assert (req.journal.code, req.kind, req.status, req.reason) == ("J0001", "with_change", "filed", REASON)
     assert req.teacher.login == "t.anat2" and req.wrong_entry_on == date(2026, 10, 28)
@@ -236,3 +250,53 @@ def test_issued_by_the_system_the_note_still_needs_a_closed_journal_and_files_it
     note = issuing.issue(None, "explanatory_note", NOTE, "ru", "pdf").document
     (request,) = requests()
     assert request.document_number == note.number and request.reason == REASON
+
+
+def draft_context(data: dict, lang: str) -> tuple:
+    doc_type = issuing.registry().get("explanatory_note")
+    clean = issuing.checked_input(None, doc_type, data, lang, "preview")
+    return doc_type, issuing.build_context(doc_type, clean, lang, None, now())
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_typst_lays_it_out_with_the_words_of_the_weasyprint_rendering(sample, lang):
+    """The HTML layout (kept for third parties and as the fallback) and the Typst one show the
+    same words, the scope's optional items and the reason's own lines included."""
+    j = journal("J0001")
+    data = dict(NOTE, reason=REASON + "\nВторая строка причины.", students=[j.group.students[0].record_book],
+                columns=["RK1"])
+    doc_type, context = draft_context(data, lang)
+    typst, weasyprint = issuing.render(doc_type, context, lang, "pdf"), render_pdf(doc_type, context, lang)
+    assert pdf_maker(typst).startswith("Typst") and pdf_maker(weasyprint).startswith("WeasyPrint")
+    assert sorted(pdf_text(typst).split()) == sorted(pdf_text(weasyprint).split())
+    text = read(typst, "pdf")
+    assert ("8. Графы журнала РК1" if lang == "ru" else "10. Журнал бағандары РК1") in text
+    assert "Вторая строка причины." in pdf_text(typst).splitlines()  # a line of its own
+
+
+@pytest.mark.parametrize("lang, mark, page", [("ru", "ПРОЕКТ", "Страница {n} из {total}"), ("kk", "ЖОБА", "Бет {n} / {total}")])
+def test_a_long_draft_has_its_mark_and_number_on_every_page(sample, lang, mark, page):
+    j = journal("J0001")
+    reason = "\n".join(f"Строка {n} причины." for n in range(1, 100))
+    data = dict(NOTE, reason=reason, students=[s.record_book for s in j.group.students])
+    pages = PdfReader(io.BytesIO(issuing.preview(user("t.anat2"), "explanatory_note", data, lang, "pdf"))).pages
+    assert len(pages) >= 3
+    for n, one in enumerate(pages, 1):
+        text = one.extract_text()
+        assert mark in text and page.format(n=n, total=len(pages)) in text, n
+    text = "\n".join(one.extract_text() for one in pages)
+    assert "Строка 1 причины." in text and "Строка 99 причины." in text
+    assert all(f"{s.full_name} ({s.record_book})" in " ".join(text.split()) for s in j.group.students)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_typed_text_prints_literally_in_the_typst_pdf(closed, lang):
+    """The reason (in the text in ru, an item in kk) and the kinds of classes, as typed: no Typst
+    markup, no template tag and no {place} of the words is acted on."""
+    data = dict(NOTE, reason=TYPST_HOSTILE, lesson_types="{reason} *" + HOSTILE[:40])
+    content = issuing.content_of(issuing.issue(user("t.anat2"), "explanatory_note", data, lang, "pdf").document)
+    text = "".join(pdf_text(content).split())
+    assert pdf_maker(content).startswith("Typst")
+    assert "".join(TYPST_HOSTILE.replace("\u202e", "").split()) in text
+    assert "".join(("{reason} *" + HOSTILE[:40]).split()) in text
+    assert text.count("{reason}") == 2 and "49" not in text

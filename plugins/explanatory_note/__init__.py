@@ -18,6 +18,7 @@ from docservice.clock import now as clock_now
 from docservice.collation import name_key
 from docservice.documents import DocumentType, long_date, person, short_date
 from docservice.documents.fields import JournalRef, UserRef
+from docservice.documents.rendering import words
 from docservice.documents.validation import coded
 from docservice.errors import Invalid
 from docservice.journals import sync_lock
@@ -126,6 +127,7 @@ class ExplanatoryNote(DocumentType):
     titles = {"kk": "Электрондық журналды толтыру қатесі туралы түсініктеме",
               "ru": "Объяснительная об ошибке заполнения электронного журнала"}
     schema = ExplanatoryNoteInput
+    pdf_engine = "typst"  # plugins/typst_engine: layout.typ beside this module
     nomenclature = "01-17"
     # D0046 (Анатомия человека, ОМ-25-02р, t.anat1 and t.anat2): final control 2 Nov 2026, past its deadline.
     example = {"journal": "D0046", "wrong_entry_date": "2026-11-02",
@@ -136,7 +138,7 @@ class ExplanatoryNote(DocumentType):
     def docx_template(self, lang: str):
         from .layout import make_template
 
-        return make_template(lang)
+        return make_template(words(self, lang), lang)
 
     def may_issue(self, user, data) -> bool:
         """A teacher of the journal writes it (policy ``reopen.file``), under their own name."""

@@ -1,52 +1,15 @@
-"""The Word template of the explanatory note (``flask docs build-templates --type explanatory_note``)."""
+"""The Word template of the explanatory note (``flask docs build-templates --type explanatory_note``);
+its words are those of the PDF, ``templates_<lang>/explanatory_note.toml``."""
 from docx.shared import Mm, Pt
 
 from docservice.documents.docx_builder import _cell, new_document, para, registration, signatures
+from docservice.documents.rendering import FILTERS
 
-TEXT = {
-    "kk": {
-        "outgoing": "Шығ. № {{ doc.number or '________' }} {{ doc.date }}",
-        "addressee": ["{{ addressee.school }}", "мектеп/факультет деканы", "{{ addressee.short_name }}"],
-        "sender": ["{{ teacher.department }}, {{ teacher.position }}", "{{ teacher.full_name }}"],
-        "title": "ТҮСІНІКТЕМЕ",
-        "subtitle": "электрондық журналды толтыру қатесі туралы",
-        "body": ["{{ wrong_entry.long_date }} мен электрондық журналдағы деректерді дұрыс толтырмадым. "
-                 "Туындаған қатенің себебі төменде (8-тармақ) көрсетілген. Мен өз қателігімді мойындаймын. "
-                 "Бұдан әрі электрондық журналды толтыру жұмысына неғұрлым мұқият қарауға міндеттенемін."],
-        "fields": [("1. Электрондық журналға рұқсат ашуыңызды сұраймын:", "{{ mode }}"),
-                   ("2. Пән/модуль", "{{ discipline }}"),
-                   ("3. Сабақ түрлері", "{{ lesson_types }}"),
-                   ("4. Курс", "{{ course }}"),
-                   ("5. Топ", "{{ group }}"),
-                   ("6. Мамандығы, бағыты", "{{ program }}"),
-                   ("7. Эл. журналдың дұрыс толтырылмаған күні", "{{ wrong_entry.long_date }}"),
-                   ("8. Себебі", "{{ reason }}")],
-        "students": ("9. Білім алушылар", "{{ students }}"),
-        "columns": ("{{ 10 if students else 9 }}. Журнал бағандары", "{{ columns }}"),
-        "teacher": "Оқытушы",
-        "visa": "Келісілді:\nкафедра меңгерушісі\n{{ visa.department }}",
-    },
-    "ru": {
-        "outgoing": "Исх. № {{ doc.number or '________' }} от {{ doc.date }}",
-        "addressee": ["Декану Школы/факультета", "{{ addressee.school }}", "{{ addressee.short_name }}"],
-        "sender": ["От", "{{ teacher.position }}, {{ teacher.department }}", "{{ teacher.full_name }}"],
-        "title": "ОБЪЯСНИТЕЛЬНАЯ",
-        "subtitle": "об ошибке заполнения электронного журнала",
-        "body": ["{{ wrong_entry.long_date }} мною были неверно заполнены данные в электронный журнал. "
-                 "Возникшая ошибка вызвана следующей причиной: {{ reason }}",
-                 "Прошу открыть доступ к электронному журналу ({{ mode }}):"],
-        "fields": [("1. Дисциплина/модуль", "{{ discipline }}"),
-                   ("2. Виды занятий", "{{ lesson_types }}"),
-                   ("3. Курс", "{{ course }}"),
-                   ("4. Группа", "{{ group }}"),
-                   ("5. Образовательная программа", "{{ program }}"),
-                   ("6. Дата неправильного заполнения эл. журнала", "{{ wrong_entry.long_date }}")],
-        "students": ("7. Обучающиеся", "{{ students }}"),
-        "columns": ("{{ 8 if students else 7 }}. Графы журнала", "{{ columns }}"),
-        "teacher": "Преподаватель",
-        "visa": "Согласовано:\nзаведующий кафедрой\n{{ visa.department }}",
-    },
-}
+fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here with docxtpl's tags
+# The values the numbered items show (`fields` of the words name them), as docxtpl fills them.
+VALUES = {"mode": "{{ mode }}", "discipline": "{{ discipline }}", "lesson_types": "{{ lesson_types }}",
+          "course": "{{ course }}", "group": "{{ group }}", "program": "{{ program }}",
+          "wrong_date": "{{ wrong_entry.long_date }}", "reason": "{{ reason }}"}
 WIDTHS = (72, 98)  # label · value, 170 mm
 
 
@@ -64,28 +27,32 @@ def _fields(doc, rows):
     return table
 
 
-def make_template(lang: str):
-    t = TEXT[lang]
+def make_template(w: dict, lang: str):
     doc = new_document(lang, size=12)
-    para(doc, t["outgoing"], space_after=10)
-    for line in t["addressee"]:
-        para(doc, line, indent_mm=95, space_after=0)
+    para(doc, fill(w["outgoing"], number="{{ doc.number or '________' }}", date="{{ doc.date }}"), space_after=10)
+    for line in w["addressee"]:
+        para(doc, fill(line, school="{{ addressee.school }}", dean="{{ addressee.short_name }}"), indent_mm=95,
+             space_after=0)
     para(doc, space_after=0)
-    for line in t["sender"]:
-        para(doc, line, indent_mm=95, space_after=0)
-    para(doc, t["title"], bold=True, align="center", space_after=0).paragraph_format.space_before = Pt(12)
-    para(doc, t["subtitle"], align="center", space_after=8)
-    for text in t["body"]:
-        para(doc, text, align="justify", first_line_mm=12.5)
-    _fields(doc, t["fields"])
+    for line in w["sender"]:
+        para(doc, fill(line, position="{{ teacher.position }}", department="{{ teacher.department }}",
+                       full_name="{{ teacher.full_name }}"), indent_mm=95, space_after=0)
+    para(doc, w["title"].upper(), bold=True, align="center", space_after=0).paragraph_format.space_before = Pt(12)
+    para(doc, w["subtitle"], align="center", space_after=8)
+    for sentence in w["body"]:
+        para(doc, fill(sentence, wrong_date=VALUES["wrong_date"], mode=VALUES["mode"], reason=VALUES["reason"]),
+             align="justify", first_line_mm=12.5)
+    n = len(w["fields"])
+    _fields(doc, [(f"{i}. {label}", VALUES[name]) for i, (label, name) in enumerate(w["fields"], 1)])
     # the scope, when the note names students or columns: one optional row each
     para(doc, "{%p if students %}")
-    _fields(doc, [t["students"]])
+    _fields(doc, [(f"{n + 1}. {w['students']}", "{{ students }}")])
     para(doc, "{%p endif %}")
     para(doc, "{%p if columns %}")
-    _fields(doc, [t["columns"]])
+    _fields(doc, [(f"{{{{ {n + 2} if students else {n + 1} }}}}. {w['columns']}", "{{ columns }}")])
     para(doc, "{%p endif %}")
     para(doc, "{{ doc.long_date }}").paragraph_format.space_before = Pt(12)
-    signatures(doc, [(t["teacher"], "{{ teacher.short_name }}"), (t["visa"], "{{ visa.short_name }}")], size=12)
+    signatures(doc, [(w["teacher"], "{{ teacher.short_name }}"),
+                     (fill(w["visa"], department="{{ visa.department }}"), "{{ visa.short_name }}")], size=12)
     registration(doc, lang)
     return doc
