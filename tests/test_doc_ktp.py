@@ -1,14 +1,18 @@
-"""KTP (calendar-thematic plan, KK Form 1): from a journal's lessons and from typed rows."""
+"""KTP (calendar-thematic plan, KK Form 1): from a journal's lessons and from typed rows, read back
+from the DOCX and the PDF (laid out by Typst); the issued PDF is a PDF/A-3b, a draft is marked on
+every page, and typed text prints as it is in every engine's output."""
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from docs_reading import docx_text, pdf_pages, pdf_text
+from docs_reading import docx_text, pdf_maker, pdf_pages, pdf_text, pdfa_claim
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from store import journal, user
+from test_archive import embedded, fonts_of
 
-from docservice.documents import issuing, short_date, short_name
+from docservice.documents import issuing, rendering, short_date, short_name
 from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden
 from docservice.models import IssuedDocument, db
@@ -26,6 +30,10 @@ WORDS = {"kk": ["КҮНТІЗБЕЛІК-ТАҚЫРЫПТЫҚ ЖОСПАР", "м�
                 "ПРОЕКТ"]}
 FROM_JOURNAL = {"journal": "J0001", "protocol_no": "1", "protocol_date": "2026-08-28"}
 HOSTILE = "& < > \" ' {{ 7*7 }} {% for x in y %} </w:t> <img src=\"file:///etc/passwd\">"
+# Typst's own syntax, as a teacher may type it; a right-to-left override turns what follows it on
+# the page (in a PDF of any engine), a Word file keeps it as typed.
+TYPST_HOSTILE = '#eval("1+1") *x* $x$ _y_ #{panic()} ] [ # @ref //'
+RIGHT_TO_LEFT = "\u202e"
 
 
 def flat(text: str) -> str:
@@ -94,15 +102,14 @@ def test_typed_rows_run_over_pages_with_the_header_repeated(sample):
     for lang in ("kk", "ru"):
         content = issuing.preview(user("t.anat1"), "ktp", typed(rows), lang, "pdf")
         pages = pdf_pages(content)
-        assert pages >= 2
-        from pypdf import PdfReader
-
+        assert pages >= 2 and pdf_maker(content).startswith("Typst")  # the type's PDF engine
         texts = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(content)).pages]
         label = "Бет {} / {}" if lang == "kk" else "Страница {} из {}"
         table_pages = [t for t in texts if "Тақырып " in t]
         assert len(table_pages) >= 2
         for i, text in enumerate(texts, 1):
             assert label.format(i, pages) in text
+            assert ("ЖОБА" if lang == "kk" else "ПРОЕКТ") in text  # a draft: marked on every page
         for text in table_pages:
             for word in HEADERS[lang]:
                 assert word in text, (lang, word)
@@ -213,11 +220,11 @@ def test_typed_rows_win_over_the_journals_lessons(sample):
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_user_text_comes_out_literally(sample, fmt):
     rows = typed_rows(2, teacher=HOSTILE)
-    rows[0]["topic"] = HOSTILE
+    rows[0]["topic"] = f"{HOSTILE} {TYPST_HOSTILE}"
     content = issuing.preview(user("head.anat"), "ktp", typed(rows, specialty=HOSTILE), "ru", fmt)
     text = flat((docx_text if fmt == "docx" else pdf_text)(content))
     assert "{{ 7*7 }}" in text and "{% for x in y %}" in text and "</w:t>" in text
-    assert '<img src="file:///etc/passwd">' in text
+    assert '<img src="file:///etc/passwd">' in text and TYPST_HOSTILE in text
     assert "49" not in text
 
 
@@ -227,8 +234,51 @@ def test_the_example_works_on_the_demo_data(app):
 
     example = registry().get("ktp").example
     j = journal(example["journal"])
-    text = flat(pdf_text(issuing.preview(None, "ktp", example, "ru", "pdf")))
-    assert all(lesson.topic_ru in text for lesson in j.lessons)
+    content = issuing.preview(None, "ktp", example, "ru", "pdf")
+    assert pdf_maker(content).startswith("Typst")
+    text = flat(pdf_text(content))
+    teacher = ", ".join(t.user.full_name for t in j.staff if t.role == "teacher")
+    for n, lesson in enumerate(j.lessons, 1):  # every row, cell after cell
+        assert f"{n} {short_date(lesson.date)} {lesson.time} {lesson.topic_ru} {num(lesson.hours)} {teacher} " \
+               f"{lesson.room}" in text, lesson.topic_ru
+    assert total_shown(text, "Итого", sum(lesson.hours for lesson in j.lessons))
     head = j.department.head
     assert short_name(head.full_name) in text
     assert issuing.issue(head, "ktp", example, "kk", "docx").document.number
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_issued_plan_is_pdfa_3b_with_every_font_embedded(sample, lang):
+    doc = issuing.issue(user("head.anat"), "ktp", typed(typed_rows(40)), lang, "pdf").document
+    content = issuing.content_of(doc)
+    reader = PdfReader(io.BytesIO(content))
+    assert pdf_maker(content).startswith("Typst") and pdfa_claim(reader) == ("3", "B")  # and its output intent
+    assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    assert len(pages) >= 2 and all(doc.number in page for page in pages)  # the number on every page
+    assert ("ЖОБА" if lang == "kk" else "ПРОЕКТ") not in " ".join(pages)
+    assert all(f"Тақырып {i}. Жүрек-қантамыр" in " ".join(pages) for i in range(1, 41))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_typed_text_prints_as_it_is_in_every_engine(sample, lang):
+    """Every typed field full of Typst, Jinja and HTML syntax and a right-to-left override: printed
+    as typed by Typst, by the WeasyPrint layout kept beside it and in the Word file (there the
+    override is kept as typed; a PDF shows what follows it reversed)."""
+    rows = typed_rows(1, teacher=f"Әбілқасымова {TYPST_HOSTILE}")
+    rows[0].update(topic=f"<b>Ә</b> {{{{ 7*7 }}}} {TYPST_HOSTILE} {RIGHT_TO_LEFT}Ab", time="#x[", room="$1")
+    data = typed(rows, specialty=f"6B10101 {TYPST_HOSTILE}", discipline="*Физиология*", lesson_type="_сабақ_ #",
+                 protocol_no="#7]")
+    doc_type = issuing.registry().get("ktp")
+    clean = issuing.checked_input(user("head.anat"), doc_type, data, lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, datetime(2026, 9, 1, 10, 0))
+    typst_pdf = issuing.render(doc_type, context, lang, "pdf")
+    weasyprint_pdf = rendering.render_pdf(doc_type, context, lang)
+    assert pdf_maker(typst_pdf).startswith("Typst") and pdf_maker(weasyprint_pdf).startswith("WeasyPrint")
+    docx = docx_text(issuing.render(doc_type, context, lang, "docx"))
+    for text, turned in ((pdf_text(typst_pdf), "bA"), (pdf_text(weasyprint_pdf), "bA"), (docx, RIGHT_TO_LEFT + "Ab")):
+        f = flat(text)
+        assert f"<b>Ә</b> {{{{ 7*7 }}}} {TYPST_HOSTILE} {turned}" in f and f"Әбілқасымова {TYPST_HOSTILE}" in f
+        assert f"«6B10101 {TYPST_HOSTILE}»" in f and "«*Физиология*»" in f and "_сабақ_ #" in f
+        assert "#x[" in f and "$1" in f and "№ #7]" in f
+        assert "49" not in f and "root:" not in f

@@ -16,6 +16,7 @@ from docservice import hookimpl
 from docservice.documents import DocumentType, folded, person
 from docservice.documents.context import long_date, short_date
 from docservice.documents.fields import DepartmentRef, JournalRef
+from docservice.documents.rendering import words
 from docservice.documents.validation import coded
 from plugins import template_folders
 
@@ -130,6 +131,7 @@ def _hours(value) -> float | int:
 class Ktp(DocumentType):
     template_dirs = template_folders(__file__)
     id = "ktp"
+    pdf_engine = "typst"
     titles = {"kk": "Күнтізбелік-тақырыптық жоспар", "ru": "Календарно-тематический план"}
     schema = KtpInput
     nomenclature = "03-04"
@@ -139,7 +141,7 @@ class Ktp(DocumentType):
     def docx_template(self, lang: str):
         from .layout import make_template
 
-        return make_template(lang)
+        return make_template(words(self, lang), lang)
 
     def may_issue(self, user, data) -> bool:
         """The head of the department, or a teacher of that department."""
