@@ -25,7 +25,8 @@ def domain_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DomainError as err:
-            raise click.ClickException(err.message(cli_lang())) from None
+            # A command given --lang speaks it; the others DOCSERVICE_LANG.
+            raise click.ClickException(err.message(kwargs.get("lang") or cli_lang())) from None
     return wrapper
 
 
@@ -50,8 +51,14 @@ def read_json_file(path) -> object:
 
     path = Path(path)
     try:
-        return loads(path.read_bytes())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DatasetError("dataset_unreadable", where=path.name, detail=str(exc)) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError("dataset_unreadable", where=path.name, detail=exc.strerror or type(exc).__name__) from None
+    if not raw.strip():
+        raise DatasetError("json_file_empty", where=path.name)
+    try:
+        return loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DatasetError("json_file_invalid", where=path.name, line=exc.lineno, column=exc.colno) from None
     except DomainError as err:
         raise DatasetError(err.code, where=path.name, **err.params) from None

@@ -221,6 +221,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Формат файла не «docservice-dataset/1» ({found})",
         "en": "The file is not in the “docservice-dataset/1” format ({found})",
     },
+    "json_file_empty": {
+        "kk": "Файл бос: JSON объектісі күтілген",
+        "ru": "Файл пуст: ожидался объект JSON",
+        "en": "The file is empty: a JSON object was expected",
+    },
+    "json_file_invalid": {
+        "kk": "Файл JSON емес ({line}-жол, {column}-баған)",
+        "ru": "Файл не является JSON (строка {line}, столбец {column})",
+        "en": "The file is not JSON (line {line}, column {column})",
+    },
+    "input_not_object": {
+        "kk": "Деректер JSON объектісі болуы керек ({{…}}), ал келгені: {found}",
+        "ru": "Данные должны быть объектом JSON ({{…}}), а получено: {found}",
+        "en": "The input must be a JSON object ({{…}}), got: {found}",
+    },
     "dataset_unreadable": {
         "kk": "Файлды оқу мүмкін емес: {detail}",
         "ru": "Не удалось прочитать файл: {detail}",

@@ -60,6 +60,12 @@ def test_422_with_per_field_messages_in_the_requested_language(client, head):
     assert r.get_json()["errors"]["full_name"] == ["Обязательное поле"]
     r = client.post("/api/v1/documents/login_request/issue?lang=xx&format=pdf", json=INPUT, headers=head)
     assert r.status_code == 422 and r.get_json()["field"] == "lang"
+    # [] or null is no input with every field left out: refused as such, not as missing fields.
+    for body, found in ((b"[]", "[…]"), (b"null", "null"), (b"[1, 2]", "[…]")):
+        r = client.post("/api/v1/documents/login_request/issue?lang=kk&format=pdf", data=body,
+                        content_type="application/json", headers=head)
+        assert r.status_code == 422
+        assert r.get_json()["errors"]["_schema"] == [f"Деректер JSON объектісі болуы керек ({{…}}), ал келгені: {found}"]
     assert client.get("/api/v1/documents/01-15/2026/0001", headers=head).status_code == 404  # nothing stored
 
 

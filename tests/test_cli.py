@@ -82,3 +82,49 @@ def test_lock_overdue(runner, sample, clock, day, expected):
     clock.set(clock.now().replace(day=day))
     out = runner.invoke(args=["journal", "lock-overdue"])
     assert out.output.split() == expected
+
+
+def _render(runner, tmp_path, body: str, *extra):
+    return runner.invoke(args=["docs", "render", "vedomost", "--format", "pdf", "--data", str(_write(tmp_path, body)),
+                               "-o", str(tmp_path / "out.pdf"), *extra])
+
+
+@pytest.mark.parametrize("body, kk, ru", [
+    ("", "input.json: Файл бос: JSON объектісі күтілген", "input.json: Файл пуст: ожидался объект JSON"),
+    ("  \n", "input.json: Файл бос", "input.json: Файл пуст"),
+    ("{journal: J0001}", "input.json: Файл JSON емес (1-жол, 2-баған)",
+     "input.json: Файл не является JSON (строка 1, столбец 2)"),
+    ("[]", "Деректер JSON объектісі болуы керек ({…}), ал келгені: […]",
+     "Данные должны быть объектом JSON ({…}), а получено: […]"),
+    ("null", "ал келгені: null", "а получено: null"),
+    ('"J0001"', 'ал келгені: "J0001"', 'а получено: "J0001"'),
+])
+def test_docs_render_refuses_an_input_that_is_no_json_object_in_the_language_asked(runner, sample, tmp_path,
+                                                                                  body, kk, ru):
+    for lang, expected in (("kk", kk), ("ru", ru)):
+        out = _render(runner, tmp_path, body, "--lang", lang)
+        assert out.exit_code == 1 and expected in out.output, out.output
+        assert "Traceback" not in out.output and "Expecting value" not in out.output
+        assert not (tmp_path / "out.pdf").exists()
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "input.json"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_docs_render_says_what_is_wrong_field_by_field_and_refusals_in_the_language_asked(runner, sample,
+                                                                                        tmp_path, monkeypatch):
+    monkeypatch.delenv("DOCSERVICE_LANG", raising=False)  # --lang alone decides
+    out = _render(runner, tmp_path, '{"journal": "J9999", "exam_date": "вчера"}', "--lang", "kk")
+    assert out.exit_code == 1
+    lines = out.output.strip().splitlines()
+    assert any(line.startswith("Error: journal: «J9999» табылмады (журнал)") or
+               line.startswith("journal: «J9999» табылмады (журнал)") for line in lines), out.output
+    assert any(line.startswith("exam_date: ") for line in lines) and "{" not in out.output
+    # A domain refusal (issuing from a journal still open) follows --lang too.
+    out = _render(runner, tmp_path, '{"journal": "J0001"}', "--lang", "kk", "--issue")
+    assert out.exit_code == 1 and "ашық" in out.output, out.output
+    out = _render(runner, tmp_path, '{"journal": "J0001"}', "--lang", "ru", "--issue")
+    assert out.exit_code == 1 and "открыт" in out.output, out.output

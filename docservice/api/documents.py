@@ -194,7 +194,7 @@ def _type_routes(blp, api, doc_type) -> None:
     @signed_in
     def preview(type_id=doc_type.id):
         lang, fmt = _lang_format()
-        content = issuing.preview(actor(), type_id, request.get_json(silent=True) or {}, lang, fmt)
+        content = issuing.preview(actor(), type_id, _input(), lang, fmt)
         return file_response(content, fmt, f"{type_id}-draft.{fmt}")
 
     @blp.route(f"/documents/{doc_type.id}/issue", methods=["POST"], endpoint=f"issue_{doc_type.id}")
@@ -207,8 +207,14 @@ def _type_routes(blp, api, doc_type) -> None:
         """201 with the new entry; 200 with ``already_issued`` when the subject has its original
         (the file in this language and format is then its rendition, under the same number)."""
         lang, fmt = _lang_format()
-        issued = issuing.issue(actor(), type_id, request.get_json(silent=True) or {}, lang, fmt)
+        issued = issuing.issue(actor(), type_id, _input(), lang, fmt)
         return jsonify(document_json(issued.document, issued.rendition, issued.already)), 200 if issued.already else 201
+
+
+def _input():
+    """The request's JSON input: no body is an empty input; anything but an object is refused by
+    the type's validation (``[]`` or ``null`` is not an input with every field left out)."""
+    return request.get_json(silent=True) if request.get_data() else {}
 
 
 def _lang_format() -> tuple[str, str]:

@@ -57,7 +57,7 @@ def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
         else:
             content = issuing.preview(acting_user(as_login), type_id, data, lang, fmt)
     except InputInvalid as exc:
-        raise click.ClickException(json.dumps(exc.errors, ensure_ascii=False)) from None
+        raise click.ClickException("\n".join(exc.lines())) from None
     Path(output).write_bytes(content)
     click.echo(output)
 

@@ -6,6 +6,7 @@ of ``docservice.messages``, and the code is told in the user's language.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from marshmallow import Schema, ValidationError
@@ -78,11 +79,34 @@ class InputInvalid(Exception):
         self.errors, self.lang = errors, lang
         super().__init__(str(errors))
 
+    def lines(self) -> list[str]:
+        """The errors as a person reads them: «field: message», one per line (nested fields
+        joined with dots; ``_schema`` — the input as a whole — without a name)."""
+        out = []
+
+        def walk(errors, path):
+            if isinstance(errors, dict):
+                for key, value in errors.items():
+                    walk(value, path if key == "_schema" else [*path, str(key)])
+            elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+                out.append((".".join(path) + ": " if path else "") + "; ".join(errors))
+            elif isinstance(errors, list):
+                for n, value in enumerate(errors):
+                    walk(value, [*path, str(n)])
+            else:
+                out.append((".".join(path) + ": " if path else "") + str(errors))
+
+        walk(self.errors, [])
+        return out
+
 
 def validate(schema: type[Schema], data, lang: str) -> dict:
     from ..safe_input import ascii_number_errors
 
-    data, instance = data if isinstance(data, dict) else {}, schema()
+    if not isinstance(data, dict):  # [] or null is no input with every field left out
+        found = "[…]" if isinstance(data, list) else json.dumps(data, ensure_ascii=False, default=str)[:40]
+        raise InputInvalid({"_schema": [say(coded("input_not_object", found=found), lang)]}, lang)
+    instance = schema()
     not_ascii = ascii_number_errors(instance, data)  # "٨٥" is no number here, though int() says 85
     if not_ascii:
         raise InputInvalid(localize(not_ascii, lang), lang)
