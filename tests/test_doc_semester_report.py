@@ -1,17 +1,21 @@
 """Semester report on reopenings (RU Table 1 №12, KK reopen №5): the reopenings are made
 here through the whole workflow (docservice.reopen) with the clock moving, then the report
-is read back from the DOCX and the PDF and checked against the store and the monitoring."""
+is read back from the DOCX and the PDF (laid out by Typst) and checked against the store and the
+monitoring; the issued PDF is a PDF/A-3b, a draft is marked on every page, and user text prints
+as it is in every engine's output."""
 import io
 import re
 from datetime import date, datetime
 
 import pytest
-from docs_reading import docx_text, pdf_pages, pdf_text
+from docs_reading import docx_text, pdf_maker, pdf_pages, pdf_text, pdfa_claim
+from pypdf import PdfReader
 from sqlalchemy import select
 from store import journal, user
+from test_archive import embedded, fonts_of
 
 from docservice import reopen
-from docservice.documents import issuing, short_name
+from docservice.documents import issuing, rendering, short_name
 from docservice.documents.validation import InputInvalid
 from docservice.errors import Forbidden
 from docservice.journals import close_journal
@@ -22,6 +26,10 @@ pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQ
 
 INPUT = {"period": "2026-2027/1"}
 HOSTILE = "Выводы: & < > \" ' {{ 7*7 }} {% for x in y %} </w:t> <b>жирный</b>"
+# What a registrar or a teacher may type, with Typst's own syntax too; a right-to-left override
+# turns what follows it on the page (in a PDF of any engine), a Word file keeps it as typed.
+TYPST_HOSTILE = '#eval("1+1") *x* $x$ _y_ #{panic()} ] [ # @ref //'
+RIGHT_TO_LEFT = "\u202e"
 REASON_LATE = "Ошибка при вводе РК1: 45 вместо 54"
 REASON_TECH = "Не заполнена тема занятия"
 LEVEL = {"ru": {"verbal_remark": "устное замечание", "warning": "предупреждение", "reprimand": "выговор"},
@@ -175,11 +183,12 @@ def test_chart_in_both_formats(reopened, lang):
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_addressee_signer_and_conclusions_come_out_literally(reopened, fmt, lang):
-    data = dict(INPUT, conclusions=HOSTILE + "\n\nВторой абзац выводов.")
+    data = dict(INPUT, conclusions=f"{HOSTILE} {TYPST_HOSTILE}\n\nВторой абзац выводов.")
     content = issuing.preview(user("or.head"), "semester_report", data, lang, fmt)
     text = (docx_text if fmt == "docx" else pdf_text)(content)
     f = flat(text)
     assert "{{ 7*7 }}" in f and "{% for x in y %}" in f and "</w:t>" in f and "<b>жирный</b>" in f
+    assert TYPST_HOSTILE in f
     assert "49" not in f.replace("2026", "")
     assert "Второй абзац выводов." in f
     assert ("Выводы и предложения" if lang == "ru" else "Қорытынды және ұсыныстар") in f
@@ -258,10 +267,73 @@ def test_long_report_repeats_headers_and_page_labels(app, clock):
     assert pages >= 2
     from pypdf import PdfReader
 
+    assert pdf_maker(content).startswith("Typst")  # the type's PDF engine (plugins/typst_engine)
     texts = [p.extract_text() for p in PdfReader(io.BytesIO(content)).pages]
     for i, text in enumerate(texts, 1):
-        assert f"Страница {i} из {pages}" in text
+        assert f"Страница {i} из {pages}" in text and "ПРОЕКТ" in text  # a draft: marked on every page
     # The late-journals table spans the pages: its header is repeated on each of them.
     spanned = [t for t in texts if re.search(r"D0\d{3}", t)]
     assert len(spanned) >= 2
     assert all("Журнал Дисциплина Группа Преподаватель" in flat(t) for t in spanned)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_examples_typst_pdf_carries_every_row(reopened, lang):
+    """The example's report as Typst lays it out: the body's figures, every department, teacher
+    and overdue journal of the context, read back in the order of their cells."""
+    doc_type = issuing.registry().get("semester_report")
+    clean = issuing.checked_input(None, doc_type, doc_type.example, lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, reopened.now())
+    content = issuing.render(doc_type, context, lang, "pdf")
+    assert pdf_maker(content).startswith("Typst")
+    text = flat(pdf_text(content).replace("-\n", "-"))  # «Сердечно-сосудистая» may break after its hyphen
+    totals = context["totals"]
+    assert len(context["late_journals"]) == totals["late_journals"] >= 5 and totals["total"] == 6
+    assert (f"электронного журнала — {totals['total']}: с изменением оценки — {totals['with_change']}" if lang == "ru"
+            else f"электрондық журнал {totals['total']} рет қайта ашылды: бағаны өзгертумен — "
+                 f"{totals['with_change']}") in text
+    for d in context["departments"]:
+        assert f"{d['n']} {d['name']} {d['code']} {d['total']} {d['with_change']} {d['without_change']} " \
+               f"{d['on_time']} {d['late']} {d['level']}" in text
+    for t in context["teachers"]:
+        assert f"{t['full_name']} {t['position']}" in text and t["level"] in text
+        assert all(r["text"] in text for r in t["reasons"])
+    for j in context["late_journals"]:
+        assert f"{j['n']} {j['code']} {j['discipline']} {j['department']} {j['group']} {j['teachers']} " \
+               f"{j['deadline']} {j['closed']}" in text, j["code"]
+    assert context["period"]["words"] in text and context["conclusions"][0] in text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_issued_report_is_pdfa_3b_with_every_font_embedded(reopened, lang):
+    doc = issuing.issue(user("or.head"), "semester_report", INPUT, lang, "pdf").document
+    content = issuing.content_of(doc)
+    reader = PdfReader(io.BytesIO(content))
+    assert pdf_maker(content).startswith("Typst") and pdfa_claim(reader) == ("3", "B")  # and its output intent
+    assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    assert all(doc.number in page for page in pages)  # the registration number on every page
+    assert ("ЖОБА" if lang == "kk" else "ПРОЕКТ") not in " ".join(pages)
+    assert "Өтебаев Нұрсұлтан Еркебұланұлы" in " ".join(pages) and LEVEL[lang]["reprimand"] in " ".join(pages)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_typed_reasons_and_conclusions_print_as_they_are_in_every_engine(sample, clock, lang):
+    """A teacher's reason and the registrar's conclusions full of Typst, Jinja and HTML syntax and
+    a right-to-left override: printed as typed by Typst, by the WeasyPrint layout kept beside it and
+    in the Word file (there the override is kept as typed; a PDF shows what follows it reversed)."""
+    reason = f"{HOSTILE} {TYPST_HOSTILE} {RIGHT_TO_LEFT}Ab"
+    reopen_chain(clock, "J0001", "t.anat2", "without_change", reason)
+    doc_type = issuing.registry().get("semester_report")
+    data = dict(INPUT, conclusions=f"{TYPST_HOSTILE} {RIGHT_TO_LEFT}Cd")
+    clean = issuing.checked_input(None, doc_type, data, lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, clock.now())
+    typst_pdf = issuing.render(doc_type, context, lang, "pdf")
+    weasyprint_pdf = rendering.render_pdf(doc_type, context, lang)
+    assert pdf_maker(typst_pdf).startswith("Typst") and pdf_maker(weasyprint_pdf).startswith("WeasyPrint")
+    docx = docx_text(issuing.render(doc_type, context, lang, "docx"))
+    for text, shown in ((pdf_text(typst_pdf), ("bA", "dC")), (pdf_text(weasyprint_pdf), ("bA", "dC")),
+                        (docx, (RIGHT_TO_LEFT + "Ab", RIGHT_TO_LEFT + "Cd"))):
+        f = flat(text)
+        assert f"{HOSTILE} {TYPST_HOSTILE} {shown[0]}" in f and f"{TYPST_HOSTILE} {shown[1]}" in f
+        assert "49" not in f.replace("2026", "") and "root:" not in f

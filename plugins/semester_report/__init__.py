@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from docservice import hookimpl
 from docservice.documents import DocumentType, addressee
 from docservice.documents.fields import PeriodRef, SchoolRef
+from docservice.documents.rendering import words
 from plugins import template_folders
 
 from .context import report
@@ -32,6 +33,7 @@ class SemesterReportInput(Schema):
 class SemesterReport(DocumentType):
     template_dirs = template_folders(__file__)
     id = "semester_report"
+    pdf_engine = "typst"
     titles = {"kk": "Электрондық журналды қайта ашу туралы семестрлік есеп",
               "ru": "Отчёт о повторных открытиях электронного журнала за семестр"}
     schema = SemesterReportInput
@@ -43,7 +45,7 @@ class SemesterReport(DocumentType):
     def docx_template(self, lang: str):
         from .layout import make_template
 
-        return make_template(lang)
+        return make_template(words(self, lang), lang)
 
     def subject(self, data: dict) -> str:
         """One report per period (per school, when it covers one school only)."""

@@ -1,18 +1,21 @@
 """The store side of the semester report: the reopenings of a period's journals counted
 per department and per teacher (with / without grade change, on time / late), the
 disciplinary levels (KK 20), the memo threshold (RU 17–18), the journals closed late,
-and the bar chart's geometry (drawn as SVG in the PDF, as a table of ■ in the DOCX)."""
+and the bar chart's geometry (drawn in the PDF, as a table of ■ in the DOCX)."""
 from __future__ import annotations
 
 from collections import defaultdict
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from docservice.clock import now as clock_now
 from docservice.collation import name_key
 from docservice.documents.context import short_date, short_name
-from docservice.models import OPEN, WITH_CHANGE, Journal, ReopenRequest, db
+from docservice.models import (
+    OPEN, WITH_CHANGE, CurriculumItem, CurriculumPart, Journal, JournalTeacher, ReopenRequest, User, db,
+)
 from docservice.monitoring import REOPENED, level
 from docservice.reopen import late_steps
 
@@ -33,9 +36,16 @@ KIND_SHORT = {"kk": {True: "бағаны өзгертумен", False: "баға
 NOT_CLOSED = {"kk": "жабылмаған (бұғатталған)", "ru": "не закрыт (заблокирован)"}
 
 # The chart: horizontal bars, one per department, in SVG user units (1 unit = 0.25 mm
-# at the 170 mm the template gives it).
+# at the 170 mm the layouts give it).
 CHART_WIDTH, LABEL_WIDTH, BAR_AREA, ROW, BAR, TOP = 680, 70, 540, 22, 14, 8
 DOCX_BLOCKS = 40   # the longest bar of ■/□ characters in the DOCX chart
+
+# What the report reads of a journal (its department, group, title and teachers), loaded with the
+# journals in the same query or one more, not a query per journal: a period has a hundred and more
+# (the journal's period is the one asked for, already in the session).
+DEPARTMENT = (joinedload(Journal.item).joinedload(CurriculumItem.department),
+              joinedload(Journal.part).joinedload(CurriculumPart.department))
+JOURNAL_LOADS = (*DEPARTMENT, joinedload(Journal.group), selectinload(Journal.staff).joinedload(JournalTeacher.user))
 
 
 def period_reopenings(period, school=None) -> list[ReopenRequest]:
@@ -44,6 +54,8 @@ def period_reopenings(period, school=None) -> list[ReopenRequest]:
     rows = db.session.scalars(
         select(ReopenRequest).join(Journal)
         .where(Journal.period_id == period.id, ReopenRequest.status.in_(REOPENED))
+        .options(joinedload(ReopenRequest.journal).options(*DEPARTMENT),
+                 joinedload(ReopenRequest.teacher).joinedload(User.department))
         .order_by(ReopenRequest.id)).all()
     return [r for r in rows if school is None or r.journal.department.school_id == school.id]
 
@@ -52,7 +64,7 @@ def late_journals(period, school=None, today=None) -> list[Journal]:
     """Journals of the period closed after their deadline, or past it and still not closed
     (locked by the deadline — the same test ``journals.sync_lock`` applies)."""
     today = today or clock_now().date()
-    rows = db.session.scalars(select(Journal).where(Journal.period_id == period.id)).all()
+    rows = db.session.scalars(select(Journal).where(Journal.period_id == period.id).options(*JOURNAL_LOADS)).all()
     late = [j for j in rows if j.closed_late or (j.state == OPEN and today > j.deadline)]
     late = [j for j in late if school is None or j.department.school_id == school.id]
     return sorted(late, key=lambda j: (j.deadline, j.code))
