@@ -5,13 +5,15 @@ commits all of it or raises a ``DomainError`` with nothing written.
 """
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import policy
@@ -22,17 +24,17 @@ from .grading import Cell
 from .transactions import atomic
 from .models import (
     CLOSED, EXAM, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, CurriculumItem, CurriculumPart, Group, Journal,
-    JournalEvent, JournalTeacher, Mark, MarkHistory, Period, Program, Student, User, db,
+    JournalEvent, JournalTeacher, Lesson, Mark, MarkHistory, Period, Program, Student, User, db,
 )
 
-# A journal is loaded with what is read of it in one statement (and its lessons in a second);
-# read lazily, each of these took a statement of its own.
+# A journal is loaded with what is read of it in one statement, and its lessons in a second
+# (``find_journal``); read lazily, each of these took a statement of its own.
 _item = joinedload(Journal.item)
 # What a mark write reads: the policy (staff), the deadline (period), the columns and the
-# grading (item with its scheme and parts, the part, the lessons).
+# grading (item with its scheme and parts, the part; and the lessons).
 WRITE_LOAD = (
     joinedload(Journal.period), _item.joinedload(CurriculumItem.scheme), _item.joinedload(CurriculumItem.parts),
-    joinedload(Journal.part), joinedload(Journal.staff), selectinload(Journal.lessons),
+    joinedload(Journal.part), joinedload(Journal.staff),
 )
 # And what the journal's pages show besides: its group, programme, school and department.
 JOURNAL_LOAD = WRITE_LOAD + (
@@ -41,10 +43,28 @@ JOURNAL_LOAD = WRITE_LOAD + (
 )
 
 
+# The statements a mark write runs are built once, with bound parameters: building one and
+# its cache key anew costs SQLAlchemy about as much as running it.
+@functools.cache
+def _journal_by_code(load: tuple):
+    return select(Journal).where(Journal.code == bindparam("code")).options(*load)
+
+
+_LESSONS = select(Lesson).where(Lesson.journal_id == bindparam("journal_id")).order_by(Lesson.position)
+_STUDENT_MARKS = select(Student, Mark).outerjoin(Mark, and_(
+    Mark.student_id == Student.id, Mark.journal_id == bindparam("journal_id"))).where(
+    Student.record_book == bindparam("record_book"))
+
+
 def find_journal(code: str, load=JOURNAL_LOAD) -> Journal:
-    journal = db.session.scalars(select(Journal).where(Journal.code == code).options(*load)).unique().one_or_none()
+    """The journal with what ``load`` names, and its lessons."""
+    journal = db.session.scalars(_journal_by_code(load), {"code": code}).unique().one_or_none()
     if journal is None:
         raise NotFound("not_found", what="journal", key=code)
+    # The lessons by a statement built once: a selectinload builds its query anew at every
+    # load (two thirds of a write's journal load), a joinedload would repeat the journal's
+    # row for every lesson × teacher × part.
+    set_committed_value(journal, "lessons", db.session.scalars(_LESSONS, {"journal_id": journal.id}).all())
     return journal
 
 
@@ -166,8 +186,7 @@ def _enter(actor, journal, record_book, column, value, note, expected_version, v
 def _student_marks(journal: Journal, record_book: str) -> tuple[Student, dict[str, Mark]]:
     """The student (of the journal's group) and their marks in the journal by column, in one
     statement."""
-    rows = db.session.execute(select(Student, Mark).outerjoin(Mark, and_(
-        Mark.student_id == Student.id, Mark.journal_id == journal.id)).where(Student.record_book == record_book)).all()
+    rows = db.session.execute(_STUDENT_MARKS, {"journal_id": journal.id, "record_book": record_book}).all()
     if not rows:
         raise NotFound("not_found", what="student", key=record_book)
     student = rows[0][0]
