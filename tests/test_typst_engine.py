@@ -129,3 +129,14 @@ def test_a_draft_carries_its_mark_on_every_page(app):
     assert pdf_pages(pdf) >= 3 and all("ЖОБА" in page for page in pages)
     assert all(f"Бет {n} / {len(pages)}" in page for n, page in enumerate(pages, 1))
     assert pdfa_claim(PdfReader(io.BytesIO(pdf))) is None
+
+
+def test_a_value_put_into_a_sentence_is_never_searched_for_places_itself(app):
+    from docservice.documents.rendering import FILTERS
+
+    assert FILTERS["fill"]("{a} и {b}", a="{b}", b="x") == "{b} и x"
+    assert FILTERS["fill"]("{a} {unknown}", a=1.5) == "1,5 {unknown}"
+    doc_type, ctx = context("vedomost", "ru")
+    ctx["vedomost"]["group"] = "{course} {group}"  # the group's code as imported
+    text = pdf_text(issuing.render(doc_type, ctx, "ru", "pdf"))
+    assert f"{ctx['vedomost']['course']} курс, группа {{course}} {{group}}" in text

@@ -494,11 +494,19 @@ def _num(value, digits: int = 2) -> str:
     return str(value)
 
 
+_PLACE = re.compile(r"\{([a-z_]+)\}")
+
+
 def _fill(sentence: str, **values) -> str:
-    """A sentence of a words file with its ``{name}`` places filled (as text: escaped later)."""
-    for key, value in values.items():
-        sentence = sentence.replace("{" + key + "}", _num(value) if isinstance(value, float) else str(value))
-    return sentence
+    """A sentence of a words file with its ``{name}`` places filled (as text: escaped later), in
+    one pass: a value put in is never searched for places itself."""
+    def value(match):
+        if match.group(1) not in values:
+            return match.group(0)
+        found = values[match.group(1)]
+        return _num(found) if isinstance(found, float) else str(found)
+
+    return _PLACE.sub(value, sentence)
 
 
 FILTERS = {"num": _num, "fill": _fill}
