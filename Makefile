@@ -46,6 +46,15 @@ bench: deps  ## time the document renders (naive baseline beside ours) and app s
 bench-archive: deps  ## time a period's archive printing (1,000 vedomosts; 1 and 2 workers) and its peak memory; writes benchmarks/archive_results.md
 	$(BIN)/python -m benchmarks.archive $(BENCH_ARGS)
 
+# A mark write (issue 12): in-process CPU and SQL statements, and through the production server
+# with 20 teachers at once; each beside the code before the write did only its own work.
+.PHONY: bench-write bench-web
+bench-write: deps  ## a mark write's CPU and SQL statements in-process, 30 and 300 students; writes benchmarks/mark_write_results.md
+	$(BIN)/python -m benchmarks.mark_write $(BENCH_ARGS)
+
+bench-web: deps  ## mark writes through `docservice serve`, 20 teachers for 20 s, SQLite and PostgreSQL; writes benchmarks/web_results.md
+	$(BIN)/python -m benchmarks.web $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
 
