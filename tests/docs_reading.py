@@ -96,3 +96,32 @@ def pdfa_claim(reader) -> tuple[str, str] | None:
         return (found.group(1) or found.group(2) or "").strip() if found else ""
 
     return claim("part"), claim("conformance")
+
+
+def fonts_of(reader) -> list:
+    """Every font dictionary used on any page (descendants of Type0 fonts included)."""
+    found = []
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            found += [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+    return found
+
+
+def embedded(font) -> bool:
+    descriptor = font.get("/FontDescriptor")
+    return descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2",
+                                                                                  "/FontFile3"))
+
+
+def assert_archival(content: bytes, maker: str = "Typst") -> None:
+    """An issued original as the archive keeps it: made by ``maker``, PDF/A-3b (the XMP's claim
+    and an sRGB output intent), every font embedded."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    assert pdf_maker(content).startswith(maker), pdf_maker(content)
+    assert pdfa_claim(reader) == ("3", "B")
+    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))

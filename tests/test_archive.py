@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from docs_reading import pdfa_claim
+from docs_reading import embedded, fonts_of, pdfa_claim
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
@@ -34,23 +34,6 @@ def sha(path: Path) -> str:
 
 def text_of(reader: PdfReader, page: int) -> str:
     return reader.pages[page].extract_text() or ""
-
-
-def fonts_of(reader: PdfReader) -> list:
-    """Every font dictionary used on any page (descendants of Type0 fonts included)."""
-    found = []
-    for page in reader.pages:
-        fonts = (page.get("/Resources") or {}).get("/Font") or {}
-        for ref in fonts.values():
-            font = ref.get_object()
-            found += [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
-    return found
-
-
-def embedded(font) -> bool:
-    descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2",
-                                                                                  "/FontFile3"))
 
 
 def is_pdfa(reader: PdfReader) -> bool:

@@ -5,11 +5,10 @@ from datetime import date, datetime, time
 import io
 
 import pytest
-from docs_reading import docx_text, pdf_maker, pdf_text, pdfa_claim
+from docs_reading import assert_archival, docx_text, pdf_maker, pdf_text
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from store import journal, user
-from test_archive import embedded, fonts_of
 
 from docservice import reopen
 from docservice.clock import now
@@ -152,10 +151,7 @@ def test_issuing_on_a_closed_journal_files_the_request(closed, clock):
     content = issuing.content_of(doc)
     text = read(content, "pdf")
     assert doc.number in text and "ПРОЕКТ" not in text
-    # the original, laid out by Typst, is PDF/A-3b (XMP claim and output intent) with every font embedded
-    pdf = PdfReader(io.BytesIO(content))
-    assert pdf_maker(content).startswith("Typst") and pdfa_claim(pdf) == ("3", "B")
-    assert fonts_of(pdf) and all(embedded(font) for font in fonts_of(pdf))
+    assert_archival(content)  # laid out by Typst: PDF/A-3b with every font embedded
     [req] = requests()
     assert (req.journal.code, req.kind, req.status, req.reason) == ("J0001", "with_change", "filed", REASON)
     assert req.teacher.login == "t.anat2" and req.wrong_entry_on == date(2026, 10, 28)

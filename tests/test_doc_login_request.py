@@ -1,13 +1,10 @@
 """The login request (RU Form 1, KK Form 2) as Typst lays it out: the data read back from the PDF,
 the same words as the WeasyPrint rendering, an issued original in PDF/A-3b with every font
 embedded, the draft mark, and whatever a user typed printed literally."""
-import io
 
 import pytest
-from docs_reading import pdf_maker, pdf_text, pdfa_claim
-from pypdf import PdfReader
+from docs_reading import assert_archival, pdf_maker, pdf_text
 from store import user
-from test_archive import embedded, fonts_of
 
 from docservice.clock import now
 from docservice.documents import issuing
@@ -63,9 +60,7 @@ def test_weasyprint_shows_the_same_words(sample, lang):
 def test_an_issued_request_is_pdfa_3b_with_every_font_embedded(sample):
     doc = issuing.issue(user("head.anat"), "login_request", INPUT, "kk", "pdf").document
     content = issuing.content_of(doc)
-    reader = PdfReader(io.BytesIO(content))
-    assert pdf_maker(content).startswith("Typst") and pdfa_claim(reader) == ("3", "B")  # and an output intent
-    assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))
+    assert_archival(content)
     text = flat(pdf_text(content))
     assert "ЖОБА" not in text and f"Шығ. № {doc.number}" in text and f"/verify/{doc.number}" in text
     assert INPUT["full_name"] in text and "Әбілқасымова" in text

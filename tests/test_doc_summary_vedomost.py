@@ -8,11 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
-from docs_reading import docx_text, pdf_maker, pdf_pages, pdf_text
+from docs_reading import assert_archival, docx_text, pdf_maker, pdf_pages, pdf_text
 from pypdf import PdfReader
 from sqlalchemy import select
 from store import journal, mark, user
-from test_doc_vedomost import assert_archival_typst
 
 from docservice.collation import name_key
 from docservice.documents import issuing, rendering
@@ -204,7 +203,7 @@ def test_issue_registers_a_number_on_a_pdfa_3b_with_every_font_embedded(world, l
     doc = issuing.issue(user("or.head"), "summary_vedomost", INPUT, lang, "pdf").document
     assert doc.number.startswith("02-10/")
     content = issuing.content_of(doc)
-    assert_archival_typst(content)
+    assert_archival(content)
     text = " ".join(pdf_text(content).split())
     assert doc.number in text and ("ПРОЕКТ" if lang == "ru" else "ЖОБА") not in text
     assert ("Проверка подлинника" if lang == "ru" else "Түпнұсқаны тексеру") in text  # beside the signatures

@@ -8,10 +8,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from docs_reading import docx_text, pdf_maker, pdf_pages, pdf_text, pdfa_claim
+from docs_reading import assert_archival, docx_text, pdf_maker, pdf_pages, pdf_text
 from pypdf import PdfReader
 from store import journal, user
-from test_archive import embedded, fonts_of
 
 from docservice import reopen
 from docservice.documents import issuing, rendering
@@ -438,21 +437,12 @@ def test_the_system_cannot_issue_an_open_journals_vedomost_either(sample):
 
 # --- the PDF as issued, and user text ------------------------------------------------------
 
-def assert_archival_typst(content: bytes) -> None:
-    """An issued original as the Typst engine writes it: PDF/A-3b (the XMP's claim and the
-    output intent), every font embedded."""
-    reader = PdfReader(io.BytesIO(content))
-    assert pdf_maker(content).startswith("Typst") and pdfa_claim(reader) == ("3", "B")
-    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
-    assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))
-
-
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_an_issued_pdf_is_pdfa_3b_with_every_font_embedded(sample, lang):
     close_journal(user("t.anat2"), journal("J0001"))
     doc = issuing.issue(user("t.anat2"), "vedomost", {"journal": "J0001"}, lang, "pdf").document
     content = issuing.content_of(doc)
-    assert_archival_typst(content)
+    assert_archival(content)
     text = pdf_text(content)
     assert doc.number in text and ("ЖОБА" if lang == "kk" else "ПРОЕКТ") not in text
     for r in results_json(journal("J0001")):

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from docs_reading import pdf_maker, pdf_pages, pdf_text, pdfa_claim
+from docs_reading import assert_archival, pdf_maker, pdf_pages, pdf_text, pdfa_claim
 from pypdf import PdfReader
 
 from docservice import create_app
@@ -98,21 +98,15 @@ def test_user_text_is_printed_as_it_is_never_run(app, lang):
     lines = set(text.splitlines())
     for hostile in HOSTILE:
         assert any(hostile in line for line in lines), hostile
-    assert "root:" not in text and "49" not in {word for line in lines for word in line.split()} - {"49"}
+    assert "root:" not in text  # nothing was read from outside
 
 
 def test_an_issued_original_is_pdfa_3b_with_every_font_embedded_and_its_number_on_every_page(app):
     doc_type, ctx = context("vedomost", "ru", number="02-07/0042")
     ctx["rows"] = ctx["rows"] * 4  # three pages
     pdf = issuing.render(doc_type, ctx, "ru", "pdf")
+    assert_archival(pdf)
     reader = PdfReader(io.BytesIO(pdf))
-    assert pdfa_claim(reader) == ("3", "B")
-    for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 3
     for n, page in enumerate(pages, 1):
