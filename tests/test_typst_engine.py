@@ -3,6 +3,7 @@ keeps (PDF/A-3b, fonts embedded, every page's mark and number) and user text as 
 import importlib
 import io
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -134,3 +135,13 @@ def test_a_value_put_into_a_sentence_is_never_searched_for_places_itself(app):
     ctx["vedomost"]["group"] = "{course} {group}"  # the group's code as imported
     text = pdf_text(issuing.render(doc_type, ctx, "ru", "pdf"))
     assert f"{ctx['vedomost']['course']} курс, группа {{course}} {{group}}" in text
+
+
+def test_an_issued_document_renders_to_the_same_bytes_at_any_later_time(app):
+    """An archive printed again, or resumed after a crash in another process, must match its
+    first print byte for byte: the PDF is dated by the document, not by the moment of rendering."""
+    doc_type, ctx = context("vedomost", "ru", number="02-07/0042")
+    first = issuing.render(doc_type, ctx, "ru", "pdf")
+    time.sleep(1.1)  # a render's clock has seconds
+    assert issuing.render(doc_type, ctx, "ru", "pdf") == first
+    assert PdfReader(io.BytesIO(first)).metadata["/CreationDate"].startswith("D:20261207")

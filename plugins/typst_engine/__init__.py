@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,11 +52,22 @@ def layout_of(doc_type) -> Path | None:
 
 def render_pdf(layout: Path, doc_type, context: dict, lang: str) -> bytes:
     data = typst_data(doc_type, context, lang)
-    issued = not context.get("doc", {}).get("draft", True)
+    doc = context.get("doc", {})
     compiler, lock = _compiler()
     with lock:  # one compile at a time per compiler (its caches are shared)
-        return compiler.compile(input=str(layout), sys_inputs={"data": data},
-                                pdf_standards=ARCHIVAL if issued else [])
+        return compiler.compile(input=str(layout), sys_inputs={"data": data}, timestamp=created(doc),
+                                pdf_standards=[] if doc.get("draft", True) else ARCHIVAL)
+
+
+def created(doc: dict) -> datetime:
+    """The PDF's creation date: the document's own date, not the moment of rendering — so the
+    same document renders to the same bytes in any process, on any day (an archive printed
+    again, or resumed after a crash, must match the first print)."""
+    try:
+        day = datetime.strptime(doc.get("date") or "", "%d.%m.%Y")
+    except ValueError:
+        day = datetime(2000, 1, 1)
+    return day.replace(tzinfo=timezone.utc)
 
 
 def typst_data(doc_type, context: dict, lang: str) -> str:
