@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from functools import lru_cache
 
 from ..models import Setting, db
 
@@ -67,22 +68,37 @@ def short_date(d: date | datetime | None) -> str:
     return "" if d is None else f"{d:%d.%m.%Y}"
 
 
-def qr_codes(url: str) -> tuple[str, bytes]:
-    """The verify address as a QR code: an SVG data URI for HTML, PNG bytes for DOCX."""
+# The verify address as a QR code, made by the engine that prints it, in the form it reads:
+# an SVG data URI (HTML), SVG text (Typst), PNG bytes (Word). A document renders once per
+# format, so making every form for every render would triple the cost (≈ 10 ms each).
+@lru_cache(maxsize=16)
+def _qr(url: str):
     import segno
 
-    qr = segno.make(url, error="m")
-    png = io.BytesIO()
-    qr.save(png, kind="png", scale=5, border=2)
-    return qr.svg_data_uri(scale=3, border=2), png.getvalue()
+    return segno.make(url, error="m")
+
+
+def qr_svg_uri(url: str) -> str:
+    return _qr(url).svg_data_uri(scale=3, border=2) if url else ""
+
+
+def qr_svg_text(url: str) -> str:
+    out = io.BytesIO()
+    _qr(url).save(out, kind="svg", scale=3, border=2)
+    return out.getvalue().decode("utf-8")
+
+
+def qr_png(url: str) -> bytes | None:
+    if not url:
+        return None
+    out = io.BytesIO()
+    _qr(url).save(out, kind="png", scale=5, border=2)
+    return out.getvalue()
 
 
 def document_block(doc_type, lang: str, number: str | None, issued_on: date, verify_url: str | None) -> dict:
     """The ``doc`` part of every context: title, number, date, draft mark, QR code."""
     block = {"title": doc_type.title(lang), "number": number or "", "draft": number is None,
              "draft_mark": DRAFT[lang] if number is None else "", "date": short_date(issued_on),
-             "long_date": long_date(issued_on, lang), "verify_url": verify_url or "",
-             "qr_svg": "", "qr_png": None}
-    if verify_url:
-        block["qr_svg"], block["qr_png"] = qr_codes(verify_url)
+             "long_date": long_date(issued_on, lang), "verify_url": verify_url or ""}
     return block

@@ -24,6 +24,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import hookimpl
+from .context import qr_png, qr_svg_uri
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 FONTS = STATIC / "fonts"  # the documents' fonts (every Kazakh letter), for any engine
@@ -118,7 +119,7 @@ def render_docx_docxtpl(path: Path, context: dict) -> bytes:
 
     tpl = DocxTemplate(str(path))
     ctx = dict(context)
-    qr = (ctx.get("doc") or {}).get("qr_png")
+    qr = qr_png((ctx.get("doc") or {}).get("verify_url"))
     ctx["doc"] = {**ctx.get("doc", {}), "qr": InlineImage(tpl, io.BytesIO(qr), width=Mm(22)) if qr else ""}
     tpl.render(ctx, jinja_env=_docx_env(), autoescape=True)
     out = io.BytesIO()
@@ -229,7 +230,7 @@ class _PreparedDocx:
         from docxtpl import InlineImage
 
         ctx = dict(context)
-        qr = (ctx.get("doc") or {}).get("qr_png")
+        qr = qr_png((ctx.get("doc") or {}).get("verify_url"))
         holder = _PictureHolder(self.picture if qr else None)
         ctx["doc"] = {**ctx.get("doc", {}), "qr": InlineImage(holder, io.BytesIO(qr), width=Mm(22)) if qr else ""}
         replaced = {}
@@ -384,6 +385,9 @@ def layout_dir(doc_type) -> Path:
 
 def render_html(doc_type, context: dict, lang: str) -> str:
     env = _html_env((*(str(d) for d in template_dirs(doc_type, lang)), str(layout_dir(doc_type))))
+    doc = context.get("doc")
+    if doc is not None:
+        context = {**context, "doc": {**doc, "qr_svg": qr_svg_uri(doc.get("verify_url", ""))}}
     return env.get_template(f"{doc_type.template_name()}.html").render(
         **context, w=words(doc_type, lang), static=STATIC_URL)
 

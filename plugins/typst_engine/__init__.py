@@ -13,7 +13,6 @@ network at run time): the fonts are the application's own.
 """
 from __future__ import annotations
 
-import io
 import json
 import threading
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docservice import hookimpl
+from docservice.documents.context import qr_svg_text
 from docservice.documents.rendering import FONTS, layout_dir, words
 
 # The root of every Typst file the engine may read: the built-in plugins' folder (each type's
@@ -73,19 +73,11 @@ def created(doc: dict) -> datetime:
 def typst_data(doc_type, context: dict, lang: str) -> str:
     """The one JSON value a layout reads: the context, the type's words in ``lang``, and the QR
     code of the verify address as SVG text (Typst reads an image from bytes)."""
-    doc = {key: value for key, value in context.get("doc", {}).items() if key not in ("qr_png", "qr_svg")}
+    doc = dict(context.get("doc", {}))
     if doc.get("verify_url"):
-        doc["qr_svg_text"] = _qr_svg(doc["verify_url"])
+        doc["qr_svg_text"] = qr_svg_text(doc["verify_url"])
     data = {**context, "doc": doc, "lang": lang, "w": words(doc_type, lang)}
     return json.dumps(data, ensure_ascii=False, default=str)
-
-
-def _qr_svg(url: str) -> str:
-    import segno
-
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=3, border=2)
-    return out.getvalue().decode("utf-8")
 
 
 @lru_cache(maxsize=1)
