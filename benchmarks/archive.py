@@ -364,8 +364,8 @@ def sizes(folder: Path) -> dict:
 # The parts of issuing one item, by the cumulative time of the functions that do them (they
 # do not call one another: ``register`` builds the context, then renders, then stores).
 CATEGORIES = [
-    ("render: WeasyPrint → PDF/A (issuing.render)", [("docservice/documents/issuing.py", "render")]),
-    ("context: the vedomost's data from the database (issuing.build_context)",
+    ("render: the type's PDF engine → PDF/A (issuing.render; the vedomost's is Typst)", [("docservice/documents/issuing.py", "render")]),
+    ("context: the vedomost's data (issuing.build_context; frozen when the job is planned, so 0 here)",
      [("docservice/documents/issuing.py", "build_context")]),
     ("storage: write the file (LocalStorage.put)", [("docservice/documents/storage.py", "put")]),
     ("page count: pypdf (items.page_count)", [("docservice/batch/items.py", "page_count")]),
@@ -547,7 +547,7 @@ def report(env, runs, builds, prof, args, took) -> str:
                          for label, v in parts.items())
         out += ["", f"Where the time goes (cProfile, issue phase, one worker in process, {prof['documents']} "
                     f"documents after one warm-up; {prof['wall_s'] / prof['documents'] * 1000:,.0f} ms per "
-                    f"document in wall time under the profiler, which slows WeasyPrint's pure-Python layout ≈ 2× "
+                    f"document in wall time under the profiler, which slows Python code ≈ 2× "
                     f"(compare the issue phase above): the shares are what count; cumulative times, ms per "
                     f"document):", "",
                 "| part | ms / document | share |", "|---|---|---|", rows,

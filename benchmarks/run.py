@@ -450,7 +450,9 @@ def report(env, rows, per_row, start, memory, checks, notes, args, took) -> str:
            "before the Typst engine) / docxtpl's own render of the Word template;",
            "- **render**: through the render hook, by the engine the type chose (engine column); the targets "
            "are for it; **preview**: `issuing.preview(...)` — validation, the type's context from the store "
-           "(its median beside it) and the render.", "",
+           "(its median beside it) and the render, of the same store each run — so Typst's memo of the last "
+           "compile makes a repeated PDF preview cheaper than a fresh render; a changed journal's preview costs "
+           "about context + render.", "",
            "| document | format | engine | naive | WeasyPrint / docxtpl | render | preview (context) | target | met |",
            "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
