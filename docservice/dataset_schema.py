@@ -45,6 +45,8 @@ def _short(limit: int):
 class Addressee(Loose):
     full_name = fields.Nested(Text, required=True)
     position = fields.Nested(Text, required=True)
+    # The line a letter addresses them with, as printed (ru: the dative); absent: the position.
+    to = fields.Nested(Text, load_default=None)
 
 
 class University(Loose):

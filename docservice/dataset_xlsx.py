@@ -18,7 +18,8 @@ info               key, value — one row per top-level value: ``format``, ``aca
                    ``university.name_kk``, ``university.name_ru``, ``university.short_kk``,
                    ``university.short_ru``. Values are text.
 settings *(opt)*   key (``it_department_head``, ``registrar_head``, ``vice_rector``),
-                   full_name_kk, full_name_ru, position_kk, position_ru
+                   full_name_kk, full_name_ru, position_kk, position_ru, to_kk *(opt)*,
+                   to_ru *(opt)* (the addressee line as printed: ru in the dative)
 schools            code, name_kk, name_ru, dean *(opt)*
 departments        code, school, name_kk, name_ru, head *(opt)*
 programs           code, name_kk, name_ru, school
@@ -110,8 +111,8 @@ def _sheet(name, columns, *, optional="", numbers="", lists="", nulls="", childr
 
 
 INFO = _sheet("info", "key value")
-SETTINGS = _sheet("settings", "key full_name_kk full_name_ru position_kk position_ru",
-                  optional_sheet=True)
+SETTINGS = _sheet("settings", "key full_name_kk full_name_ru position_kk position_ru to_kk to_ru",
+                  optional="to_kk to_ru", optional_sheet=True)
 SCHOOLS = _sheet("schools", "code name_kk name_ru dean", optional="dean")
 DEPARTMENTS = _sheet("departments", "code school name_kk name_ru head", optional="head")
 PROGRAMS = _sheet("programs", "code name_kk name_ru school")

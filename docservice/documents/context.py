@@ -28,10 +28,14 @@ def university(lang: str) -> dict:
 
 
 def addressee(key: str, lang: str) -> dict:
-    """An addressee from settings (``it_department_head``, ``registrar_head``, ``vice_rector``)."""
+    """An addressee from settings (``it_department_head``, ``registrar_head``, ``vice_rector``).
+    ``to`` is the line a letter is addressed with, as the form prints it (ru in the dative:
+    «Руководителю Департамента цифровизации»): declension cannot be computed reliably, so it is
+    data beside the nominative ``position``, and settings without it print the position."""
     value = setting(f"addressee.{key}", {}) or {}
-    return {"full_name": (value.get("full_name") or {}).get(lang, ""),
-            "position": (value.get("position") or {}).get(lang, "")}
+    position = (value.get("position") or {}).get(lang, "")
+    return {"full_name": (value.get("full_name") or {}).get(lang, ""), "position": position,
+            "to": (value.get("to") or {}).get(lang) or position}
 
 
 def folded(text: str) -> str:

@@ -13,7 +13,7 @@ FIELDS = (("full_name", "teacher.full_name"), ("position", "teacher.position"), 
 def make_template(w: dict, lang: str):
     doc = new_document(lang, size=14)
     para(doc, fill(w["outgoing"], number="{{ doc.number or '________' }}", date="{{ doc.date }}"))
-    para(doc, "{{ addressee.position }}", indent_mm=95)
+    para(doc, "{{ addressee.to }}", indent_mm=95)
     para(doc, "{{ addressee.full_name }}", indent_mm=95, space_after=12)
     para(doc, w["title"].upper(), bold=True, align="center", space_after=8)
     para(doc, w["body"], align="justify", first_line_mm=12.5)

@@ -68,7 +68,7 @@ def make_template(w: dict, lang: str):
     doc = new_document(lang, size=13)
     para(doc, "{%p set sec = namespace(n=0) %}")
     para(doc, w["outgoing"].format(number="{{ doc.number or '________' }}", date="{{ doc.date }}"), space_after=10)
-    para(doc, "{{ addressee.position }}", indent_mm=95)
+    para(doc, "{{ addressee.to }}", indent_mm=95)
     para(doc, "{{ addressee.full_name }}", indent_mm=95, space_after=12)
     para(doc, w["title"].upper(), bold=True, align="center", space_after=2)
     para(doc, w["subtitle"].format(period="{{ period.words }}"), align="center", space_after=0)
