@@ -242,8 +242,8 @@ def test_docx_table_grid_matches_the_rendered_columns(sample, code):
     assert grid_matches_cells(content)
 
 
-TEXT_WIDTH = round(267 * 1440 / 25.4)  # twips between the margins of landscape A4
-LOOP_SHARE = round(65 * 1440 / 25.4)  # what the fixed columns of the grade table leave to the looped ones
+TEXT_WIDTH = round(257 * 1440 / 25.4)  # twips between the margins of landscape A4 (30 + 10 mm)
+LOOP_SHARE = round(55 * 1440 / 25.4)  # what the fixed columns of the grade table leave to the looped ones
 FIXED_COLUMNS = 8  # № · name · record book · … · final · letter · points · traditional · signature
 
 

@@ -25,6 +25,10 @@ BUILT_AT = datetime(1980, 1, 1, tzinfo=timezone.utc)
 CONTENT_TYPES = "[Content_Types].xml"  # first in the package, where readers look for it
 FONT = "Times New Roman"  # the reader's Word has it; PDFs use the metric-compatible Liberation Serif
 PAGE_LABEL = {"kk": ("Бет ", " / "), "ru": ("Страница ", " из ")}
+# ST RK 1042: 30 mm on the left (the binding edge) and 10 mm on the right, portrait or landscape;
+# what is left of a landscape A4 for the text (the sheets' column widths add up to it).
+LEFT_MM, RIGHT_MM = 30, 10
+LANDSCAPE_TEXT_MM = 297 - LEFT_MM - RIGHT_MM
 
 
 def new_document(lang: str, landscape: bool = False, size: int = 12) -> Document:
@@ -36,7 +40,7 @@ def new_document(lang: str, landscape: bool = False, size: int = 12) -> Document
         from docx.enum.section import WD_ORIENT
 
         section.orientation = WD_ORIENT.LANDSCAPE
-    section.left_margin, section.right_margin = (Mm(20), Mm(10)) if landscape else (Mm(30), Mm(10))
+    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     style = doc.styles["Normal"]
     style.font.name, style.font.size = FONT, Pt(size)

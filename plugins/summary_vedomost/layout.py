@@ -13,14 +13,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from docservice.documents.docx_builder import ALIGN, new_document, para, registration, signatures
+from docservice.documents.docx_builder import ALIGN, LANDSCAPE_TEXT_MM, new_document, para, registration, signatures
 from docservice.documents.rendering import FILTERS
 
 fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here with docxtpl's tags
 
-PAGE_MM = 267                    # landscape A4 less the 20 + 10 mm margins
-FIXED_MM = (7, 50, 17)           # №, full name, record book
-TAIL_MM = (14, 11)               # credits earned, GPA
+PAGE_MM = LANDSCAPE_TEXT_MM      # landscape A4 less the 30 + 10 mm margins
+FIXED_MM = (7, 46, 14)           # №, full name, record book (as the PDF layouts)
+TAIL_MM = (13, 11)               # credits earned, GPA
 ITEMS_TWIPS = round((PAGE_MM - sum(FIXED_MM) - sum(TAIL_MM)) * 1440 / 25.4)
 ITEM_WIDTH = "{{ " + str(ITEMS_TWIPS) + " // items|length }}"
 SIZE = 8

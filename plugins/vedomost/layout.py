@@ -25,16 +25,16 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
-from docservice.documents.docx_builder import ALIGN, new_document, para, registration
+from docservice.documents.docx_builder import ALIGN, LANDSCAPE_TEXT_MM, new_document, para, registration
 from docservice.documents.rendering import FILTERS
 
 fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here with docxtpl's tags
 
-# Landscape A4: 267 mm between the margins. The РД/exam or modular-discipline columns share
+# Landscape A4: 257 mm between the margins. The РД/exam or modular-discipline columns share
 # what the fixed columns leave.
 WIDTHS = [10, 58, 22, None, 18, 16, 16, 40, 22]
 LOOP_AT = 3
-LOOP_SHARE_MM = 267 - sum(w for w in WIDTHS if w)
+LOOP_SHARE_MM = LANDSCAPE_TEXT_MM - sum(w for w in WIDTHS if w)
 TWIPS_PER_MM = 1440 / 25.4
 TOTAL_WIDTHS = [24, None, 22, 18, 16]  # label, one per letter, not admitted, absent, total
 LETTER_MM = 11
