@@ -10,7 +10,8 @@ pytestmark = pytest.mark.rendering  # walks pages; the store is exercised elsewh
 ROLES_BY_LOGIN = {"t.anat2": "teacher", "head.anat": "head_of_department", "dean.gm": "dean",
                   "or.inspector": "registrar", "or.head": "registrar_head", "it.admin": "it",
                   "methodist": "methodist"}
-PUBLIC = ("/login", "/verify", "/api/v1/verify", "/api/v1/health", "/api/v1/openapi.json", "/api/v1/document-types", "/static/")
+PUBLIC = ("/login", "/verify", "/api/v1/verify", "/api/v1/health", "/api/v1/openapi.json", "/api/v1/document-types", "/static/",
+          "/favicon.ico")
 VALUES = {"code": "J0001", "type_id": "login_request", "number": "01-15/2026/0001", "id": "1",
           "request_id": "1", "period": "2026-2027/1", "filename": "app.css", "doc_id": "1", "job_id": "1"}
 

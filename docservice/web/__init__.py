@@ -53,13 +53,18 @@ def init_app(app: Flask) -> None:
     docpages.init_api(app)
     app.jinja_env.globals["nav_items"] = nav.items_for
 
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico whatever a page links to: the same icon."""
+        return app.send_static_file("favicon.svg")
+
     @app.before_request
     def _password_first():
         """A one-time password must be changed before anything else (SPEC §4.4)."""
         refresh()  # Flask-Babel caches the locale on the app context, which may outlive a request
         user = actor()
         if user is not None and user.must_change_password and request.endpoint not in (
-                "account.password", "account.logout", "account.language", "static") \
+                "account.password", "account.logout", "account.language", "static", "favicon") \
                 and not request.path.startswith("/api/"):
             return redirect(url_for("account.password"))
         g.lang = interface_language()

@@ -23,8 +23,14 @@ def add(endpoint: str, label, roles: tuple = (), order: int = 50) -> None:
         ENTRIES.append(Entry(endpoint, label, roles, order))
 
 
-def items_for(user) -> list[tuple[str, object]]:
+def items_for(user, path: str = "") -> list[tuple[str, object, bool]]:
+    """The user's entries as (address, label, current): the current one is the entry whose
+    address is the longest that the page's path starts with (a journal's page marks "My
+    journals")."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     shown = [e for e in sorted(ENTRIES, key=lambda e: e.order) if not e.roles or user.has_role(*e.roles)]
-    return [(url_for(e.endpoint), e.label) for e in shown]
+    addresses = [url_for(e.endpoint) for e in shown]
+    within = [a for a in addresses if a != "/" and (path == a or path.startswith(a.rstrip("/") + "/"))]
+    current = max(within, key=len) if within else ("/" if path == "/" else None)
+    return [(address, e.label, address == current) for address, e in zip(addresses, shown)]

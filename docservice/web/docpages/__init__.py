@@ -31,7 +31,7 @@ from werkzeug.datastructures import MultiDict
 from ...auth import actor
 from ...documents import issuing
 from ...documents.validation import InputInvalid, validate
-from ...errors import DomainError, Forbidden
+from ...errors import DomainError, Forbidden, NotFound
 from ...documents.issuing import SEE_ALL, may_see  # who reads which issued document: one rule, in the core
 from ...models import ROLES, IssuedDocument, db
 from .. import nav
@@ -313,8 +313,13 @@ def _uploaded() -> bytes | None:
 @bp.route("/verify/<path:number>", methods=["GET", "POST"])
 def verify(number):
     """The register entry behind a number; an uploaded file is its original only when it is
-    byte for byte the file issued under this number."""
-    document = issuing.find(number)
+    byte for byte the file issued under this number. A number the register does not have
+    (mistyped, or a forgery's) is said so on this page, with the file check still offered."""
+    try:
+        document = issuing.find(number)
+    except NotFound:
+        return render_template("web/docpages/verify.html", document=None, unknown=number, verdict=None,
+                               match=None, missing=False, signatures=[]), 404
     verdict, match, missing, signed = None, None, False, []
     if request.method == "POST":
         content = _uploaded()
