@@ -21,9 +21,10 @@ pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQ
 HEADERS = {"kk": ["№ п/п", "Күні", "Уақыт өткізу", "Тақырып", "Оқу сағаттарының көлемі", "Оқытушының Аты-Жөні",
                   "Кабинет"],
            "ru": ["№ п/п", "Дата", "Время проведения", "Тема", "Объём учебных часов", "Ф.И.О. преподавателя",
-                  "Аудитория"]}
+                  "Кабинет"]}  # the form's «Кабинет» in both languages
 WORDS = {"kk": ["КҮНТІЗБЕЛІК-ТАҚЫРЫПТЫҚ ЖОСПАР", "мамандығының", "курс студенттеріне арналған", "пәні бойынша",
-                "оқу жылына", "Барлығы", "хаттама қаралды және мақұлданды", "Кафедра меңгерушісі", "ЖОБА"],
+                "оқу жылына", "Барлығы", "Кафедра отырысында қаралды және мақұлданды,", "Кафедра меңгерушісі",
+                "ЖОБА"],
          "ru": ["КАЛЕНДАРНО-ТЕМАТИЧЕСКИЙ ПЛАН", "по дисциплине", "для студентов", "курса специальности",
                 "учебный год", "Итого", "Рассмотрен и утверждён на заседании кафедры", "Заведующий кафедрой",
                 "ПРОЕКТ"]}
@@ -90,7 +91,8 @@ def test_rows_and_heading_come_from_the_journal(sample, lang):
         year = "2026 - 2027 оқу жылына" if lang == "kk" else "на 2026-2027 учебный год"
         assert year in text
         assert total_shown(text, "Барлығы" if lang == "kk" else "Итого", total), (fmt, total)
-        protocol = ("2026 ж. «28» тамыз № 1 хаттама" if lang == "kk" else "протокол № 1 от «28» августа 2026 г.")
+        protocol = ("мақұлданды, 2026 ж. «28» тамыздағы № 1 хаттама." if lang == "kk"
+                    else "протокол № 1 от «28» августа 2026 г.")
         assert protocol in text
     assert issued_count() == 0
 
@@ -119,6 +121,24 @@ def test_typed_rows_run_over_pages_with_the_header_repeated(sample):
         document = flat(docx_text(issuing.preview(user("t.anat1"), "ktp", typed(rows), lang, "docx")))
         assert all(r["topic"] in document for r in rows)
         assert total_shown(document, "Барлығы" if lang == "kk" else "Итого", total)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_approval_and_signature_stay_with_the_last_rows(sample, lang):
+    """45 rows fill the third page of a Kazakh plan: its approval and signature went alone to a fourth.
+    The last page now holds the header, the last rows and the total above them (Typst, and the
+    WeasyPrint layout kept beside it)."""
+    rows = typed_rows(45)
+    doc_type = issuing.registry().get("ktp")
+    clean = issuing.checked_input(user("t.anat1"), doc_type, typed(rows), lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, datetime(2026, 9, 1, 10, 0))
+    for content in (issuing.render(doc_type, context, lang, "pdf"), rendering.render_pdf(doc_type, context, lang)):
+        last = flat(PdfReader(io.BytesIO(content)).pages[-1].extract_text())
+        approval = "Кафедра отырысында қаралды" if lang == "kk" else "Рассмотрен и утверждён на заседании кафедры"
+        assert approval in last and ("Кафедра меңгерушісі" if lang == "kk" else "Заведующий кафедрой") in last
+        assert rows[-1]["topic"] in last and rows[-2]["topic"] in last
+        assert HEADERS[lang][-1] in last  # the header repeats above them
+        assert total_shown(last, "Барлығы" if lang == "kk" else "Итого", sum(r["hours"] for r in rows))
 
 
 def test_docx_header_row_repeats_on_every_page(sample):

@@ -21,6 +21,10 @@ from docservice.documents.validation import coded
 from plugins import template_folders
 
 MAX_ROWS = 200
+# A Kazakh protocol is named "of" its date: the month with -дағы/-дегі/-тағы/-тегі ("2026 ж. «28»
+# тамыздағы № 1 хаттама").
+MONTHS_OF_KK = ["қаңтардағы", "ақпандағы", "наурыздағы", "сәуірдегі", "мамырдағы", "маусымдағы", "шілдедегі",
+                "тамыздағы", "қыркүйектегі", "қазандағы", "қарашадағы", "желтоқсандағы"]
 REQUIRED = "Missing data for required field."  # marshmallow's own words: told in kk/ru by the core
 
 # What the journal's lesson types are called in the plan's heading (plural, as classes).
@@ -191,7 +195,8 @@ class Ktp(DocumentType):
             "total_hours": _hours(total),
             "protocol": {"no": data["protocol_no"], "date": long_date(protocol_date, lang),
                          "year": protocol_date.year, "day": f"{protocol_date.day:02d}",
-                         "month": long_date(protocol_date, lang).split()[1]},
+                         "month": long_date(protocol_date, lang).split()[1],
+                         "month_of": MONTHS_OF_KK[protocol_date.month - 1] if lang == "kk" else ""},
         }
 
 

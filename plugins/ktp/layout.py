@@ -11,7 +11,7 @@ CELLS = ["{{ r.n }}", "{{ r.date }}", "{{ r.time }}", "{{ r.topic }}", "{{ r.hou
 WIDTHS = [9, 19, 21, 51, 23, 30, 17]  # 170 mm: the page width inside the margins
 # The Jinja expressions that fill the {name} places of the words.
 HEADING = {name: f"{{{{ {name} }}}}" for name in ("specialty", "course", "discipline", "lesson_type", "lesson_type_cap")}
-PROTOCOL = {name: f"{{{{ protocol.{name} }}}}" for name in ("no", "date", "year", "day", "month")}
+PROTOCOL = {name: f"{{{{ protocol.{name} }}}}" for name in ("no", "date", "year", "day", "month", "month_of")}
 
 
 def make_template(w: dict, lang: str):
@@ -38,8 +38,12 @@ def make_template(w: dict, lang: str):
     _cell(total.cells[4], "{{ total_hours|num }}", bold=True, size=10, align="center")
     for j in (4, 5, 6):
         total.cells[j].width = Mm(WIDTHS[j])
+    for cell in total.cells:  # the total, the approval and the signature on one page
+        for line in cell.paragraphs:
+            line.paragraph_format.keep_with_next = True
     p = para(doc, w["approval"].format(**PROTOCOL))
     p.paragraph_format.space_before = Pt(10)
+    p.paragraph_format.keep_with_next = True
     signatures(doc, [(w["head"], "{{ head.short_name }}")], size=12)
     registration(doc, lang)
     return doc
