@@ -77,6 +77,8 @@ class StaffSchema(Loose):
     login = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._-]{2,64}$"))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     position = fields.Nested(Text200, allow_none=True, load_default=None)
+    # The position after «от» (ru genitive, kk possessive); absent: the position as it is.
+    position_from = fields.Nested(Text200, allow_none=True, load_default=None)
     department = fields.String(allow_none=True, load_default=None)
     school = fields.String(allow_none=True, load_default=None)
     email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=200))

@@ -24,6 +24,7 @@ schools            code, name_kk, name_ru, dean *(opt)*
 departments        code, school, name_kk, name_ru, head *(opt)*
 programs           code, name_kk, name_ru, school
 staff              login, full_name, position_kk *(opt)*, position_ru *(opt)*,
+                   position_from_kk *(opt)*, position_from_ru *(opt)* (after «от»: ru genitive),
                    department *(opt)*, school *(opt)*, email *(opt)*, roles
 groups             code, program, course, language
 students           id (record-book number), full_name, group
@@ -116,8 +117,9 @@ SETTINGS = _sheet("settings", "key full_name_kk full_name_ru position_kk positio
 SCHOOLS = _sheet("schools", "code name_kk name_ru dean", optional="dean")
 DEPARTMENTS = _sheet("departments", "code school name_kk name_ru head", optional="head")
 PROGRAMS = _sheet("programs", "code name_kk name_ru school")
-STAFF = _sheet("staff", "login full_name position_kk position_ru department school email roles",
-               optional="position_kk position_ru department school email",
+STAFF = _sheet("staff", "login full_name position_kk position_ru position_from_kk position_from_ru department "
+                        "school email roles",
+               optional="position_kk position_ru position_from_kk position_from_ru department school email",
                lists="roles", nulls="department")
 GROUPS = _sheet("groups", "code program course language", numbers="course")
 STUDENTS = _sheet("students", "id full_name group")

@@ -182,9 +182,20 @@ TEACHER_POSITIONS = [
 ]
 
 
+# A teacher's position as a letter says whom it is from (the explanatory note): ru after «от»,
+# in the genitive, kk the possessive that follows the department («… кафедрасының аға оқытушысы»).
+POSITION_FROM = {
+    "доцент": _position("доценті", "доцента"),
+    "старший преподаватель": _position("аға оқытушысы", "старшего преподавателя"),
+    "ассистент": _position("ассистенті", "ассистента"),
+}
+
+
 def _staff(login, full_name, kk, ru, roles, department=None, email=None, school=None) -> dict:
     record = {"login": login, "full_name": full_name, "position": _position(kk, ru),
               "department": department, "email": email or f"{login}@{MAIL_DOMAIN}", "roles": roles}
+    if ru in POSITION_FROM:
+        record["position_from"] = POSITION_FROM[ru]
     if school:
         record["school"] = school
     return record

@@ -334,8 +334,9 @@ class _Writer:
 
     def staff(self, departments, schools) -> dict:
         def values(r):
-            pos = r["position"] or {}
+            pos, pos_from = r["position"] or {}, r["position_from"] or {}
             return {"full_name": r["full_name"], "position_kk": pos.get("kk"), "position_ru": pos.get("ru"),
+                    "position_from_kk": pos_from.get("kk"), "position_from_ru": pos_from.get("ru"),
                     "email": r["email"], "department_id": departments[r["department"]].id if r["department"] else None,
                     "school_id": schools[r["school"]].id if r["school"] else None}
         if not self.may_manage:

@@ -138,9 +138,9 @@ def test_sheets_and_header_as_a_person_sees_them():
                              "groups", "students", "curriculum", "curriculum_parts", "journals",
                              "lessons", "marks"]
     assert [c.value for c in wb["staff"][1]] == [
-        "login", "full_name", "position_kk", "position_ru", "department", "school", "email",
-        "roles", "phone"]
-    assert [c.value for c in wb["staff"][3]][7] == "teacher, head_of_department"
+        "login", "full_name", "position_kk", "position_ru", "position_from_kk", "position_from_ru",
+        "department", "school", "email", "roles", "phone"]
+    assert [c.value for c in wb["staff"][3]][9] == "teacher, head_of_department"
     assert [c.value for c in wb["marks"][4]] == ["J0001", "24010002", "2026-09-09", "н/б",
                                                  "перезачет"]
     student_id = wb["students"]["A2"]

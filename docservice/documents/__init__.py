@@ -12,7 +12,7 @@ A plugin writes::
         registry.add(MyDocument)
 """
 from .base import DocumentType, PeriodDocument
-from .context import addressee, folded, long_date, person, short_date, short_name
+from .context import addressee, folded, long_date, person, short_date, short_name, unit_forms
 from .validation import coded
 
-__all__ = ["DocumentType", "PeriodDocument", "addressee", "folded", "long_date", "person", "short_date", "short_name", "coded"]
+__all__ = ["DocumentType", "PeriodDocument", "addressee", "folded", "long_date", "person", "short_date", "short_name", "unit_forms", "coded"]

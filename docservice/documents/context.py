@@ -38,6 +38,32 @@ def addressee(key: str, lang: str) -> dict:
             "to": (value.get("to") or {}).get(lang) or position}
 
 
+# The head word of a school's or department's name, as the forms put the name after another
+# word. A Russian name is its head word and a genitive («Кафедра анатомии», «Школа общей
+# медицины»), so only the head word is declined; a Kazakh name ends in a possessive («Анатомия
+# кафедрасы», «… мектебі») that takes the genitive ending after its vowel. A name of another
+# shape is quoted after a generic word, so the sentence still reads.
+RU_HEAD_WORDS = {"кафедра": ("кафедры", "кафедрой"), "курс": ("курса", "курсом"),
+                 "школа": ("Школы", "Школой"), "факультет": ("факультета", "факультетом")}
+KK_GENITIVE = {"ы": "ның", "і": "нің"}
+
+
+def unit_forms(name: str, lang: str) -> dict:
+    """A school's or department's name in the forms' cases: ``of`` the genitive (ru «от …
+    кафедры анатомии», «Декану Школы общей медицины»; kk «Жалпы медицина мектебінің деканы»),
+    ``head`` as its head's title takes it (ru «заведующий кафедрой анатомии», kk «Анатомия
+    кафедрасының меңгерушісі»)."""
+    if lang == "kk":
+        ending = KK_GENITIVE.get(name[-1:]) if len(name.split()) > 1 else None
+        of = name + ending if ending else f"«{name}» бөлімшесінің"
+        return {"name": name, "of": of, "head": of}
+    head, _, rest = name.partition(" ")
+    words = RU_HEAD_WORDS.get(head.casefold())
+    if words is None or not rest:
+        return {"name": name, "of": f"подразделения «{name}»", "head": f"подразделением «{name}»"}
+    return {"name": name, "of": f"{words[0]} {rest}", "head": f"{words[1]} {rest}"}
+
+
 def folded(text: str) -> str:
     """A name as a subject key compares it: NFC, case folded, spaces collapsed — so «Әбілқасымова
     Сәуле» and «әбілқасымова  сәуле» are one person."""
@@ -56,8 +82,9 @@ def short_name(full_name: str) -> str:
 
 def person(user, lang: str) -> dict:
     if user is None:
-        return {"full_name": "", "short_name": "", "position": ""}
-    return {"full_name": user.full_name, "short_name": short_name(user.full_name), "position": user.position(lang)}
+        return {"full_name": "", "short_name": "", "position": "", "position_from": ""}
+    return {"full_name": user.full_name, "short_name": short_name(user.full_name), "position": user.position(lang),
+            "position_from": user.position_from(lang)}
 
 
 def long_date(d: date | None, lang: str) -> str:

@@ -20,6 +20,10 @@ class User(db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     position_kk: Mapped[str | None] = mapped_column(String(200))
     position_ru: Mapped[str | None] = mapped_column(String(200))
+    # The position as a letter says who it is from (ru after «от», in the genitive: «старшего
+    # преподавателя»; kk the possessive: «аға оқытушысы»): not computable, so data; may be absent.
+    position_from_kk: Mapped[str | None] = mapped_column(String(200))
+    position_from_ru: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
@@ -46,6 +50,10 @@ class User(db.Model):
 
     def position(self, lang: str = "ru") -> str:
         return (self.position_kk if lang == "kk" else self.position_ru) or self.position_ru or ""
+
+    def position_from(self, lang: str = "ru") -> str:
+        """The position after «от», in ``lang`` only ("" when not given)."""
+        return (self.position_from_kk if lang == "kk" else self.position_from_ru) or ""
 
     def __repr__(self) -> str:
         return f"<User {self.login}>"

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from docservice import hookimpl, policy, reopen
 from docservice.clock import now as clock_now
 from docservice.collation import name_key
-from docservice.documents import DocumentType, long_date, person, short_date
+from docservice.documents import DocumentType, long_date, person, short_date, unit_forms
 from docservice.documents.fields import JournalRef, UserRef
 from docservice.documents.rendering import words
 from docservice.documents.validation import coded
@@ -185,9 +185,11 @@ class ExplanatoryNote(DocumentType):
         wrong = data["wrong_entry_date"]
         return {
             "journal": {"code": journal.code},
-            "addressee": {"school": school.name(lang), **person(school.dean, lang)},
+            "addressee": {"school": unit_forms(school.name(lang), lang)["of"], **person(school.dean, lang)},
             "teacher": {**person(teacher, lang), "department": own_department.name(lang)},
-            "visa": {"department": journal.department.name(lang), **person(journal.department.head, lang)},
+            "sender": sender(teacher, own_department, lang),
+            "visa": {"department": unit_forms(journal.department.name(lang), lang)["head"],
+                     **person(journal.department.head, lang)},
             "with_grade_change": data["with_grade_change"],
             "mode": MODE[lang][data["with_grade_change"]],
             "reason": data["reason"].strip(),
@@ -201,6 +203,17 @@ class ExplanatoryNote(DocumentType):
             "columns": ", ".join(dates.get(c) or CONTROL_COLUMNS.get(c, {}).get(lang, c)
                                  for c in dict.fromkeys(data["columns"])),
         }
+
+
+def sender(teacher, department, lang: str) -> dict:
+    """Whom the note is from: «от старшего преподавателя кафедры анатомии» (``declined``: the
+    words' ``sender``) when the teacher's position after «от» is known (staff data, not
+    computable); else the position and department as listed (``sender_as_listed``)."""
+    position_from = teacher.position_from(lang) if teacher is not None else ""
+    if position_from:
+        return {"declined": True, "position": position_from, "department": unit_forms(department.name(lang), lang)["of"]}
+    return {"declined": False, "position": teacher.position(lang) if teacher is not None else "",
+            "department": department.name(lang)}
 
 
 @hookimpl

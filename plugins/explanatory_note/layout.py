@@ -34,9 +34,13 @@ def make_template(w: dict, lang: str):
         para(doc, fill(line, school="{{ addressee.school }}", dean="{{ addressee.short_name }}"), indent_mm=95,
              space_after=0)
     para(doc, space_after=0)
-    for line in w["sender"]:
-        para(doc, fill(line, position="{{ teacher.position }}", department="{{ teacher.department }}",
-                       full_name="{{ teacher.full_name }}"), indent_mm=95, space_after=0)
+    # the sender's lines as the note can say them (see ``sender`` in __init__.py)
+    for condition, lines in (("if sender.declined", w["sender"]), ("else", w["sender_as_listed"])):
+        para(doc, "{%p " + condition + " %}")
+        for line in lines:
+            para(doc, fill(line, position="{{ sender.position }}", department="{{ sender.department }}",
+                           full_name="{{ teacher.full_name }}"), indent_mm=95, space_after=0)
+    para(doc, "{%p endif %}")
     para(doc, w["title"].upper(), bold=True, align="center", space_after=0).paragraph_format.space_before = Pt(12)
     para(doc, w["subtitle"], align="center", space_after=8)
     for sentence in w["body"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from docservice import hookimpl
-from docservice.documents import DocumentType, addressee, folded, person
+from docservice.documents import DocumentType, addressee, folded, person, unit_forms
 from docservice.documents.fields import DepartmentRef
 from docservice.documents.rendering import words
 from plugins import template_folders
@@ -58,7 +58,7 @@ class LoginRequest(DocumentType):
         return {
             "addressee": addressee("it_department_head", lang),
             "teacher": {"full_name": data["full_name"], "position": data["position"], "email": data["email"]},
-            "department": {"name": department.name(lang)},
+            "department": unit_forms(department.name(lang), lang),
             "head": person(department.head, lang),
         }
 

@@ -21,6 +21,6 @@ def make_template(w: dict, lang: str):
         p = para(doc, w[label] + ": ")
         p.add_run("{{ " + value + " }}").bold = True
     para(doc)
-    signatures(doc, [(w["head"], "{{ head.short_name }}")], size=14)
+    signatures(doc, [(fill(w["head"], department="{{ department.head }}"), "{{ head.short_name }}")], size=14)
     registration(doc, lang)
     return doc
