@@ -279,6 +279,7 @@ def test_drafts_of_a_whole_period_are_rendered_without_numbers(app, tmp_path, ru
                                  "--drafts", "docx", "--lang", "kk", "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "№1" in result.output and str(out) in result.output
+    assert "№1 тапсырма: іске қосылуды күтуде" in result.output and "planned" not in result.output  # its state in words
     files = sorted((out / "drafts" / "02-10").glob("*.docx"))
     job = db.session.scalar(select(BatchJob))
     assert job.kind == "drafts" and len(files) == len(job.items) > 5

@@ -152,6 +152,8 @@ def test_visa_decision_grant_through_the_pages(app, closed_with_request):
 
     html = page(registrar, "/registrar/monitoring")
     assert "Өтебаев Нұрсұлтан Еркебұланұлы" in html and "устное замечание" in html
+    teacher_row = re.search(r"<tr><td>Өтебаев Нұрсұлтан Еркебұланұлы</td><td>([^<]*)</td>", html).group(1)
+    assert teacher_row == "Кафедра анатомии"  # the department by its name, not its code
 
 
 def test_a_request_is_returned_with_the_reason_and_late_steps_show(app, clock, closed_with_request):
@@ -173,6 +175,11 @@ def test_registrar_sets_the_period_rule_and_a_journal_deadline(app):
     client = signed_in(app, "or.inspector", lang="ru")
     html = page(client, "/registrar/deadlines?period=2026-2027/1")
     assert 'id="j-J0001"' in html and 'value="2026-11-14"' in html
+    row = re.search(r'id="j-J0001".*?</tr>', html, re.S).group(0)
+    assert "Кафедра анатомии" in row and ">ANAT<" not in row  # the department by its name, not its code
+    kk_row = re.search(r'id="j-J0001".*?</tr>', page(signed_in(app, "or.head", lang="kk"), "/registrar/deadlines"),
+                       re.S).group(0)
+    assert "Анатомия кафедрасы" in kk_row
     period = db.session.scalar(db.select(Period).where(Period.code == "2026-2027/1"))
     r = post(client, f"/registrar/periods/{period.id}/rule", {"close_within_days": "5"}, "/registrar/deadlines")
     assert r.status_code == 302 and period.close_within_days == 5

@@ -134,5 +134,16 @@ SAY = {
 }
 
 
+# A job's state in words (the pages say the same through their catalogue).
+STATUS = {"planned": {"kk": "іске қосылуды күтуде", "ru": "ожидает запуска"},
+          "running": {"kk": "орындалуда", "ru": "выполняется"},
+          "cancelling": {"kk": "тоқтатылуда", "ru": "останавливается"},
+          "cancelled": {"kk": "тоқтатылды", "ru": "отменено"},
+          "done": {"kk": "дайын", "ru": "готово"}}
+
+
 def _say(lang: str, key: str, **values) -> str:
-    return SAY[key][lang if lang in ("kk", "ru") else "ru"].format(**values)
+    lang = lang if lang in ("kk", "ru") else "ru"
+    if "status" in values:
+        values["status"] = STATUS.get(values["status"], {}).get(lang, values["status"])
+    return SAY[key][lang].format(**values)

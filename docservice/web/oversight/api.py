@@ -23,6 +23,7 @@ from ...errors import DatasetError, Invalid
 from ...importer import import_dataset, read_dataset
 from ...journals import find_journal, set_deadline, set_period_rule
 from ...models import Department, db
+from ...monitoring import report as monitoring_report
 from . import data
 from .common import form_date
 
@@ -217,9 +218,7 @@ def monitoring():
     policy.require(actor(), "monitoring.view")
     years = data.academic_years()
     year = request.args.get("year") or (years[0] if years else "")
-    report = data.monitoring_report(actor(), year)
-    for line in report["departments"]:
-        line.pop("department_obj", None)
+    report = monitoring_report(actor(), year)
     counts = [{k: v for k, v in c.items() if k != "department_obj"} for c in data.journal_counts(year, today())]
     return jsonify({"academic_year": year, "journals": counts, **report,
                     "memo": [t for t in report["teachers"] if t["memo"]]})

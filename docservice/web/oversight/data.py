@@ -317,11 +317,14 @@ def journal_counts(academic_year: str, day: date) -> list[dict]:
 
 
 def monitoring_report(actor: User, academic_year: str) -> dict:
-    """``monitoring.report`` (which checks the policy) with the departments' names."""
+    """``monitoring.report`` (which checks the policy) with each line's department, for the
+    page to name it in the reader's language (the JSON keeps the codes)."""
     report = monitoring.report(actor, academic_year)
     names = {d.code: d for d in db.session.scalars(select(Department))}
     for line in report["departments"]:
         line["department_obj"] = names.get(line["code"])
+    for line in report["teachers"]:
+        line["department_obj"] = names.get(line["department"])
     return report
 
 
