@@ -136,26 +136,39 @@ def test_teachers_reasons_levels_and_memo(reopened, lang):
     assert "Отклонённая" not in pdf and "Ждёт решения" not in pdf
 
 
-def test_journals_closed_late(reopened):
+LATE_WORDS = {"ru": ("Журналы, закрытые с нарушением срока", "Журналы, не закрытые и заблокированные по истечении срока",
+                     "Журналов, закрытых с нарушением срока: {}; не закрытых и заблокированных по истечении срока: {}."),
+              "kk": ("Мерзімі бұзылып жабылған журналдар", "Жабылмай, мерзімі өткен соң бұғатталған журналдар",
+                     "Мерзімі бұзылып жабылған журналдар: {}; жабылмай, мерзімі өткен соң бұғатталған журналдар: {}.")}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_journals_closed_late_and_never_closed_are_two_sections(reopened, lang):
+    """A journal closed after its deadline and one never closed (locked by the deadline) are
+    different facts: each section lists and counts only its own, as the store has them."""
     today = reopened.now().date()
-    overdue = []
+    late, never = [], []
     for j in db.session.scalars(select(Journal).order_by(Journal.code)):
-        closed_late = j.closed_at is not None and j.closed_at.date() > j.deadline
-        never_closed = j.closed_at is None and today > j.deadline
-        if closed_late or never_closed:
-            overdue.append(j.code)
-    assert "J0011" in overdue and "J0001" not in overdue and len(overdue) >= 5
-    for lang, not_closed in (("ru", "не закрыт"), ("kk", "жабылмаған")):
-        rows = docx_tables(issuing.preview(None, "semester_report", INPUT, lang, "docx"))[4][1:]
-        assert sorted(r[1] for r in rows) == overdue
-        by_code = {r[1]: r for r in rows}
-        j0011 = journal("J0011")
-        assert by_code["J0011"][5:] == [f"{j0011.deadline:%d.%m.%Y}", "20.11.2026"]
-        assert by_code["J0011"][3] == "ФР-24-03к" and short_name(user("head.chem").full_name) == by_code["J0011"][4]
-        assert all(not_closed in r[6] for c, r in by_code.items() if c != "J0011")
-        text = flat(docx_text(issuing.preview(None, "semester_report", INPUT, lang, "docx")))
-        assert (f"Журналов, закрытых с нарушением срока: {len(overdue)}" if lang == "ru"
-                else f"Мерзімі бұзылып жабылған журналдар: {len(overdue)}") in text
+        if j.closed_at is not None and j.closed_at.date() > j.deadline:
+            late.append(j.code)
+        elif j.closed_at is None and today > j.deadline:
+            never.append(j.code)
+    assert late == ["J0011"] and "J0001" not in never and len(never) >= 4
+    tables = docx_tables(issuing.preview(None, "semester_report", INPUT, lang, "docx"))
+    closed_rows, never_rows = tables[4][1:], tables[5][1:]
+    assert [r[1] for r in closed_rows] == late and sorted(r[1] for r in never_rows) == never
+    j0011 = journal("J0011")
+    assert closed_rows[0][5:] == [f"{j0011.deadline:%d.%m.%Y}", "20.11.2026"]
+    assert closed_rows[0][3] == "ФР-24-03к" and short_name(user("head.chem").full_name) == closed_rows[0][4]
+    assert len(tables[5][0]) == 6  # no "closed" column for journals that never were
+    for j in never_rows:
+        assert j[5] == f"{journal(j[1]).deadline:%d.%m.%Y}"
+    closed_title, never_title, counts = LATE_WORDS[lang]
+    for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
+        text = flat(read(issuing.preview(None, "semester_report", INPUT, lang, fmt)))
+        assert f"5. {closed_title}" in text and f"6. {never_title}" in text
+        assert counts.format(len(late), len(never)) in text
+        assert "не закрыт (заблокирован)" not in text and "жабылмаған (бұғатталған)" not in text
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
@@ -166,17 +179,19 @@ def test_chart_in_both_formats(reopened, lang):
     clean = doc_type.schema().load(INPUT)
     html = render_html(doc_type, issuing.build_context(doc_type, clean, lang, None, reopened.now()), lang)
     svg = re.search(r"<svg class=\"chart\".*?</svg>", html, re.S).group(0)
-    assert re.search(r">ANAT</text>", svg) and re.search(r">PHYS</text>", svg)
+    # each bar under its department's name, in the document's language (not the code)
+    anat, phys = journal("J0001").department.name(lang), journal("J0002").department.name(lang)
+    assert re.search(f">{anat}</text>", svg) and re.search(f">{phys}</text>", svg) and "ANAT<" not in svg
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="14"', svg)]
-    assert widths[:3] == pytest.approx([432, 108, 108])  # ANAT 4 + 1, PHYS 0 + 1 on a 540-unit scale
+    assert widths[:3] == pytest.approx([480, 120, 120])  # ANAT 4 + 1, PHYS 0 + 1 on a 600-unit scale
     pdf = flat(pdf_text(issuing.preview(None, "semester_report", INPUT, lang, "pdf")))
     assert ("Диаграмма повторных открытий по кафедрам" if lang == "ru" else
             "Кафедралар бойынша қайта ашу диаграммасы") in pdf
-    # The SVG's labels are text in the PDF: each code followed by its count (the department
-    # table has the code followed by five numbers instead).
-    assert re.search(r"ANAT\s*5\s+PHYS\s*1\b", pdf)
+    # The chart's labels are text in the PDF: each name followed by its bar's count (the department
+    # table has the name, the code and five numbers instead).
+    assert re.search(rf"{anat}\s*5\s+{phys}\s*1\b", pdf)
     rows = docx_tables(issuing.preview(None, "semester_report", INPUT, lang, "docx"))[1]
-    assert rows[1:] == [["ANAT", "5", "■■■■□"], ["PHYS", "1", "□"]]
+    assert rows[1:] == [[anat, "5", "■■■■□"], [phys, "1", "□"]]
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
@@ -194,13 +209,29 @@ def test_addressee_signer_and_conclusions_come_out_literally(reopened, fmt, lang
     words = {"ru": ["ОТЧЁТ", "Проректор по академической деятельности", "Байдильдаева А. М.",
                     "Руководитель Офиса регистратора", "Омарова Ж. Т.", "Исх. №", "по университету в целом",
                     "за 1 семестр 2026-2027 учебного года", "ПРОЕКТ"],
-             "kk": ["СЕМЕСТРЛІК ЕСЕП", "Академиялық қызмет жөніндегі проректор", "Байділдаева А. М.",
-                    "Офис регистратор басшысы", "Омарова Ж. Т.", "Шығ. №", "университет бойынша жалпы",
+             "kk": ["СЕМЕСТР ЕСЕБІ", "Академиялық қызмет жөніндегі проректор", "Байділдаева А. М.",
+                    "Офис регистратор басшысы", "Омарова Ж. Т.", "Шығ. №", "қайта ашу туралы жалпы университет бойынша",
                     "2026-2027 оқу жылының 1-семестрі", "ЖОБА"]}[lang]
     for word in words:
         assert word in f, word
     if fmt == "docx":  # two paragraphs, not one run with a line break
         assert "Второй абзац выводов." in text.splitlines()
+
+
+COUNCIL = {"ru": "Представляется Академическому совету в течение 2-х недель после промежуточной аттестации (ПА). "
+                  "Срок представления — {}.",
+           "kk": "Аралық аттестаттаудан кейін 2 апта ішінде Академиялық кеңеске ұсынылады. Ұсыну мерзімі — {}."}
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_academic_council_and_the_two_weeks_after_the_attestation(reopened, fmt, lang):
+    """RU Table 1 №12: the report goes to the Academic council within 2 weeks after the intermediate
+    attestation — the period's last final control in the store."""
+    last_control = max(j.final_control for j in db.session.scalars(select(Journal)))
+    due = date.fromordinal(last_control.toordinal() + 14)
+    text = flat((docx_text if fmt == "docx" else pdf_text)(issuing.preview(None, "semester_report", INPUT, lang, fmt)))
+    assert COUNCIL[lang].format(f"{due:%d.%m.%Y}") in text
 
 
 def test_empty_period_says_so(sample):
@@ -287,7 +318,8 @@ def test_the_examples_typst_pdf_carries_every_row(reopened, lang):
     assert pdf_maker(content).startswith("Typst")
     text = flat(pdf_text(content).replace("-\n", "-"))  # «Сердечно-сосудистая» may break after its hyphen
     totals = context["totals"]
-    assert len(context["late_journals"]) == totals["late_journals"] >= 5 and totals["total"] == 6
+    assert len(context["late_journals"]) == totals["late_journals"] == 1 and totals["total"] == 6
+    assert len(context["not_closed"]) == totals["not_closed"] >= 4
     assert (f"электронного журнала — {totals['total']}: с изменением оценки — {totals['with_change']}" if lang == "ru"
             else f"электрондық журнал {totals['total']} рет қайта ашылды: бағаны өзгертумен — "
                  f"{totals['with_change']}") in text
@@ -300,6 +332,9 @@ def test_the_examples_typst_pdf_carries_every_row(reopened, lang):
     for j in context["late_journals"]:
         assert f"{j['n']} {j['code']} {j['discipline']} {j['department']} {j['group']} {j['teachers']} " \
                f"{j['deadline']} {j['closed']}" in text, j["code"]
+    for j in context["not_closed"]:
+        assert f"{j['n']} {j['code']} {j['discipline']} {j['department']} {j['group']} {j['teachers']} " \
+               f"{j['deadline']}" in text, j["code"]
     assert context["period"]["words"] in text and context["conclusions"][0] in text
 
 

@@ -34,7 +34,7 @@ class SemesterReport(DocumentType):
     template_dirs = template_folders(__file__)
     id = "semester_report"
     pdf_engine = "typst"
-    titles = {"kk": "Электрондық журналды қайта ашу туралы семестрлік есеп",
+    titles = {"kk": "Электрондық журналды қайта ашу туралы семестр есебі",
               "ru": "Отчёт о повторных открытиях электронного журнала за семестр"}
     schema = SemesterReportInput
     nomenclature = "02-12"

@@ -5,6 +5,7 @@ and the bar chart's geometry (drawn in the PDF, as a table of ■ in the DOCX)."
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from docservice.clock import now as clock_now
 from docservice.collation import name_key
 from docservice.documents.context import short_date, short_name
 from docservice.models import (
-    OPEN, WITH_CHANGE, CurriculumItem, CurriculumPart, Journal, JournalTeacher, ReopenRequest, User, db,
+    CLOSED, LOCKED, OPEN, WITH_CHANGE, CurriculumItem, CurriculumPart, Journal, JournalTeacher, ReopenRequest, User, db,
 )
 from docservice.monitoring import REOPENED, level
 from docservice.reopen import late_steps
@@ -33,11 +34,12 @@ LATE_STEPS = {
 LATE_LABEL = {"kk": "мерзімі бұзылды", "ru": "нарушен срок"}
 KIND_SHORT = {"kk": {True: "бағаны өзгертумен", False: "бағаны өзгертусіз"},
               "ru": {True: "с изменением оценки", False: "без изменения оценки"}}
-NOT_CLOSED = {"kk": "жабылмаған (бұғатталған)", "ru": "не закрыт (заблокирован)"}
+REPORT_WITHIN = timedelta(weeks=2)  # after the attestation (RU Table 1 №12)
 
-# The chart: horizontal bars, one per department, in SVG user units (1 unit = 0.25 mm
-# at the 170 mm the layouts give it).
-CHART_WIDTH, LABEL_WIDTH, BAR_AREA, ROW, BAR, TOP = 680, 70, 540, 22, 14, 8
+# The chart: horizontal bars, one per department, each under its department's name (a name is
+# too long to stand beside a bar), in SVG user units (1 unit = 0.25 mm at the 170 mm the layouts
+# give it).
+CHART_WIDTH, AXIS_X, BAR_AREA, ROW, LABEL, BAR, TOP = 680, 2, 600, 34, 14, 14, 4
 DOCX_BLOCKS = 40   # the longest bar of ■/□ characters in the DOCX chart
 
 # What the report reads of a journal (its department, group, title and teachers), loaded with the
@@ -60,14 +62,28 @@ def period_reopenings(period, school=None) -> list[ReopenRequest]:
     return [r for r in rows if school is None or r.journal.department.school_id == school.id]
 
 
-def late_journals(period, school=None, today=None) -> list[Journal]:
-    """Journals of the period closed after their deadline, or past it and still not closed
-    (locked by the deadline — the same test ``journals.sync_lock`` applies)."""
-    today = today or clock_now().date()
+def period_journals(period, school=None) -> list[Journal]:
+    """The journals of the period in the scope: all departments, or those of one school."""
     rows = db.session.scalars(select(Journal).where(Journal.period_id == period.id).options(*JOURNAL_LOADS)).all()
-    late = [j for j in rows if j.closed_late or (j.state == OPEN and today > j.deadline)]
-    late = [j for j in late if school is None or j.department.school_id == school.id]
-    return sorted(late, key=lambda j: (j.deadline, j.code))
+    return [j for j in rows if school is None or j.department.school_id == school.id]
+
+
+def closed_late(journals: list[Journal]) -> list[Journal]:
+    """Journals closed, but after their deadline."""
+    return sorted((j for j in journals if j.state == CLOSED and j.closed_late), key=lambda j: (j.deadline, j.code))
+
+
+def not_closed(journals: list[Journal], today) -> list[Journal]:
+    """Journals past their deadline and never closed: locked by the deadline (or due to be: the
+    same test ``journals.sync_lock`` applies) — a different fact from a late closing."""
+    return sorted((j for j in journals if j.state == LOCKED or (j.state == OPEN and today > j.deadline)),
+                  key=lambda j: (j.deadline, j.code))
+
+
+def report_due(journals: list[Journal]) -> date | None:
+    """The day the report is due at the Academic council: 2 weeks after the intermediate attestation
+    (RU Table 1 №12), which ends with the period's last final control."""
+    return max(j.final_control for j in journals) + REPORT_WITHIN if journals else None
 
 
 class _Tally:
@@ -134,13 +150,10 @@ def report(period, school, lang: str) -> dict:
         for n, row in enumerate(rows, 1):
             row["n"] = n
 
-    journals = [{
-        "n": n, "code": j.code, "discipline": j.title(lang), "group": j.group.code,
-        "department": j.department.code,
-        "teachers": ", ".join(short_name(s.user.full_name) for s in j.staff if s.role == "teacher"),
-        "deadline": short_date(j.deadline),
-        "closed": short_date(j.closed_at) if j.state != OPEN and j.closed_at else NOT_CLOSED[lang],
-    } for n, j in enumerate(late_journals(period, school, at.date()), 1)]
+    journals = period_journals(period, school)
+    late = [dict(_journal_row(j, lang), n=n, closed=short_date(j.closed_at))
+            for n, j in enumerate(closed_late(journals), 1)]
+    locked = [dict(_journal_row(j, lang), n=n) for n, j in enumerate(not_closed(journals, at.date()), 1)]
 
     totals = {
         "total": len(requests),
@@ -149,7 +162,7 @@ def report(period, school, lang: str) -> dict:
         "late": sum(r["late"] for r in department_rows),
         "on_time": sum(r["on_time"] for r in department_rows),
         "departments": len(department_rows), "teachers": len(teacher_rows),
-        "late_journals": len(journals),
+        "late_journals": len(late), "not_closed": len(locked),
     }
     return {
         "empty": not requests,
@@ -158,34 +171,42 @@ def report(period, school, lang: str) -> dict:
         "teachers": teacher_rows,
         "memo": [r for r in teacher_rows if r["memo"]],
         "memo_threshold": threshold,
-        "late_journals": journals,
+        "late_journals": late,
+        "not_closed": locked,
+        "due": short_date(report_due(journals)),
         "chart": chart(department_rows),
     }
 
 
+def _journal_row(j: Journal, lang: str) -> dict:
+    return {"code": j.code, "discipline": j.title(lang), "group": j.group.code, "department": j.department.code,
+            "teachers": ", ".join(short_name(s.user.full_name) for s in j.staff if s.role == "teacher"),
+            "deadline": short_date(j.deadline)}
+
+
 def chart(rows: list[dict]) -> dict:
-    """Bar geometry per department: with grade change (dark) stacked on without (light).
-    The same numbers give the DOCX's bars of ■ (with) and □ (without)."""
+    """Bar geometry per department: its name, and under it the bar with grade change (dark)
+    stacked on without (light). The same numbers give the DOCX's bars of ■ (with) and □ (without)."""
     top = max((r["total"] for r in rows), default=0)
     unit = BAR_AREA / top if top else 0
     scale = min(1.0, DOCX_BLOCKS / top) if top else 0
     bars = []
     for i, r in enumerate(rows):
-        y = TOP + i * ROW
+        y = TOP + i * ROW + LABEL  # the bar's top; the name's baseline above it
         dark, light = r["with_change"] * unit, r["without_change"] * unit
         blocks_with = round(r["with_change"] * scale)
         blocks_without = round(r["without_change"] * scale)
         if r["total"] and not blocks_with + blocks_without:
             blocks_with, blocks_without = (1, 0) if r["with_change"] else (0, 1)
         bars.append({
-            "code": r["code"], "total": r["total"], "with_change": r["with_change"],
+            "label": r["name"], "total": r["total"], "with_change": r["with_change"],
             "without_change": r["without_change"],
-            "y": y, "text_y": y + BAR - 3,
-            "x": LABEL_WIDTH, "dark": round(dark, 1), "light_x": round(LABEL_WIDTH + dark, 1),
-            "light": round(light, 1), "count_x": round(LABEL_WIDTH + dark + light + 5, 1),
+            "label_y": y - 4, "y": y, "text_y": y + BAR - 3,
+            "x": AXIS_X, "dark": round(dark, 1), "light_x": round(AXIS_X + dark, 1),
+            "light": round(light, 1), "count_x": round(AXIS_X + dark + light + 5, 1),
             "blocks": "■" * blocks_with + "□" * blocks_without,
         })
     height = TOP + len(rows) * ROW + 22
-    return {"width": CHART_WIDTH, "height": height, "label_x": LABEL_WIDTH - 6, "bar": BAR,
-            "axis_x": LABEL_WIDTH, "axis_y": TOP + len(rows) * ROW, "legend_y": height - 6,
+    return {"width": CHART_WIDTH, "height": height, "label_x": AXIS_X + 4, "bar": BAR,
+            "axis_x": AXIS_X, "axis_y": TOP + len(rows) * ROW, "legend_y": height - 6,
             "bars": bars}

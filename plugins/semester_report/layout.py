@@ -14,7 +14,10 @@ REASON = "{{ x.journal }}, {{ x.kind }}: {{ x.text }}{% if x.late %} ({{ x.late 
 
 SIZE = 9
 SOFT_HYPHEN = "\u00ad"
-TOTALS = ("total", "with_change", "without_change", "on_time", "late", "departments", "teachers", "late_journals")
+TOTALS = ("total", "with_change", "without_change", "on_time", "late", "departments", "teachers", "late_journals",
+          "not_closed")
+JOURNAL_CELLS = ["{{ j.n }}", "{{ j.code }}", "{{ j.discipline }} ({{ j.department }})", "{{ j.group }}",
+                 "{{ j.teachers }}", "{{ j.deadline }}"]
 
 
 def _align(table, columns: dict[int, str], row: int = 2) -> None:
@@ -73,6 +76,8 @@ def make_template(w: dict, lang: str):
     para(doc, w["title"].upper(), bold=True, align="center", space_after=2)
     para(doc, w["subtitle"].format(period="{{ period.words }}"), align="center", space_after=0)
     para(doc, _or_word("school", w["whole"]), align="center", space_after=8)
+    para(doc, w["council"] + "{% if due %} " + w["due"].format(date="{{ due }}") + "{% endif %}",
+         align="justify", first_line_mm=12.5)
     para(doc, "{%p if empty %}")
     para(doc, w["empty"].format(**totals), align="justify", first_line_mm=12.5)
     para(doc, "{%p else %}")
@@ -89,9 +94,9 @@ def make_template(w: dict, lang: str):
                        "{{ totals.without_change }}", "{{ totals.on_time }}", "{{ totals.late }}", ""])
 
     _heading(doc, w["chart"])
-    table = grid(doc, w["chart_columns"], ["{{ b.code }}", "{{ b.total }}", "{{ b.blocks }}"], [25, 18, 127],
+    table = grid(doc, w["chart_columns"], ["{{ b.label }}", "{{ b.total }}", "{{ b.blocks }}"], [55, 18, 97],
                  loop="b in chart.bars", size=SIZE)
-    _align(table, {0: "center", 2: "left"})
+    _align(table, {0: "left", 2: "left"})
     para(doc, f"■ — {w['with_change']}, □ — {w['without_change']}", size=SIZE)
 
     _heading(doc, w["teachers"])
@@ -115,10 +120,17 @@ def make_template(w: dict, lang: str):
 
     _heading(doc, w["late"])
     para(doc, "{%p if late_journals %}")
-    table = grid(doc, w["late_columns"],
-                 ["{{ j.n }}", "{{ j.code }}", "{{ j.discipline }} ({{ j.department }})", "{{ j.group }}",
-                  "{{ j.teachers }}", "{{ j.deadline }}", "{{ j.closed }}"],
+    table = grid(doc, w["late_columns"], JOURNAL_CELLS + ["{{ j.closed }}"],
                  [8, 17, 55, 20, 30, 18, 22], loop="j in late_journals", size=SIZE)
+    _align(table, {1: "center", 2: "left", 4: "left"})
+    para(doc, "{%p else %}")
+    para(doc, w["no"], italic=True)
+    para(doc, "{%p endif %}")
+
+    _heading(doc, w["not_closed"])
+    para(doc, "{%p if not_closed %}")
+    table = grid(doc, w["not_closed_columns"], JOURNAL_CELLS, [8, 17, 77, 20, 30, 18],
+                 loop="j in not_closed", size=SIZE)
     _align(table, {1: "center", 2: "left", 4: "left"})
     para(doc, "{%p else %}")
     para(doc, w["no"], italic=True)
