@@ -120,7 +120,7 @@ def test_a_teacher_enters_marks_and_closes_the_journal(page, live_server):
     expect(cell).to_have_value(typed)
     expect(cell).to_have_attribute("data-saved", typed)
     assert (tk.inner_text(), rd.inner_text()) != before
-    assert re.fullmatch(r"\d+\.\d\d", tk.inner_text())
+    assert re.fullmatch(r"\d+,\d\d", tk.inner_text())  # a decimal comma, as the documents print it
 
     cell.click()
     page.keyboard.type("150")
@@ -260,7 +260,8 @@ def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost
     number = teacher.locator("h1").inner_text().split()[-1]
     text = pdf_text(download(teacher, teacher.get_by_role("link", name=re.compile("Скачать")).get_attribute("href")))
     assert number in text and "индивидуальная" in text and "протокол Совета деканата № 12" in text
-    assert re.search(rf"^1 {re.escape(case['name'])} {student} \S+ {new_exam} {final_after} ", text, re.M), text
+    # The sheet prints every figure with two decimals and a comma («88,00»).
+    assert re.search(rf"^1 {re.escape(case['name'])} {student} \S+ {new_exam},00 {final_after},00 ", text, re.M), text
 
 
 # --- 3. the registrar prints a group's summary vedomost ----------------------------------------

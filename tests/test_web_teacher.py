@@ -69,7 +69,8 @@ def test_the_grid_shows_names_marks_and_results(app, sample):
     first = row_of("J0001", STUDENT)
     row = page[page.index(f'<tr data-student="{STUDENT}"'):]
     row = row[:row.index("</tr>")]
-    assert f'data-out="tk">{first["tk"]:.2f}<' in row and f'data-out="letter">{first["letter"]}<' in row
+    tk = f'{first["tk"]:.2f}'.replace(".", ",")  # a decimal comma, as the documents print it
+    assert f'data-out="tk">{tk}<' in row and f'data-out="letter">{first["letter"]}<' in row
     assert "РК1" in page and "Экзамен" in page and "ТК" in page and "РД" in page
     data = client.get("/api/v1/journals/J0001").get_json()
     assert [c["key"] for c in data["columns"]][-3:] == ["RK1", "RK2", "EXAM"]
@@ -96,7 +97,7 @@ def test_entering_a_mark_updates_the_results(app, sample):
     assert body["cell"] == body["cell"] | {"value": 95, "text": "95", "version": 2, "editable": True}
     expected = row_of("J0001", STUDENT)
     assert {k: body["result"][k] for k in expected} == expected
-    assert body["result"]["shown"]["tk"] == f'{expected["tk"]:.2f}'
+    assert body["result"]["shown"]["tk"] == f'{expected["tk"]:.2f}'.replace(".", ",")
     assert mark("J0001", STUDENT, LESSON).score == 95
     assert history(journal("J0001"))[-1].via == "web"
     # н → н/б; п → н/б with the credit-transfer note; an empty cell clears

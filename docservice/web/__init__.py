@@ -13,6 +13,7 @@ from flask_babel import Babel, refresh
 from flask_wtf.csrf import CSRFProtect
 
 from ..auth import actor
+from .numbers import decimal_text
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     oversight.init_api(app)
     docpages.init_api(app)
     app.jinja_env.globals["nav_items"] = nav.items_for
+    app.jinja_env.filters["decimal"] = decimal_text
 
     @app.route("/favicon.ico")
     def favicon():

@@ -25,6 +25,7 @@ from ...models import (
     CLOSED, EXAM, LOCKED, OPEN, WITH_CHANGE, Journal, JournalTeacher, Mark, ReopenRequest, Student, User, db,
 )
 from ...results import journal_results, scheme_for, student_result
+from ..numbers import decimal_text
 
 TRANSFER_NOTE = {"kk": "қайта есепке алу", "ru": "перезачет", "en": "перезачет"}
 # What a credit-transfer cell shows (and what may be typed for it): short enough for a cell.
@@ -218,12 +219,6 @@ def kind_text(kind: str) -> str:
 
 # --- results ----------------------------------------------------------------------------
 
-def shown(value, decimals: int) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.{decimals}f}" if isinstance(value, float) else str(value)
-
-
 def status_text(result: dict, lang: str, holds_exam: bool) -> str:
     status = result["status"]
     if not holds_exam:
@@ -245,8 +240,8 @@ def status_text(result: dict, lang: str, holds_exam: bool) -> str:
 def result_view(journal: Journal, raw: dict, lang: str, decimals: int) -> dict:
     """One row's computed columns: the numbers as ``results_json`` gives them, and as shown."""
     return {**raw, "shown": {
-        "tk": shown(raw["tk"], decimals), "rd": shown(raw["rd"], decimals),
-        "final": shown(raw["final"], decimals), "letter": raw["letter"] or "—",
+        "tk": decimal_text(raw["tk"], decimals, lang), "rd": decimal_text(raw["rd"], decimals, lang),
+        "final": decimal_text(raw["final"], decimals, lang), "letter": raw["letter"] or "—",
         "status": status_text(raw, lang, journal.holds_exam)}}
 
 
