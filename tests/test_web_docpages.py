@@ -111,7 +111,7 @@ def test_preview_is_a_draft_pdf_shown_in_the_page(app, sample):
     assert issued_count() == 0
     # The script's check before the preview: nothing rendered, the verdict as JSON.
     ok = head.post("/documents/login_request/check", data={**LOGIN_REQUEST, "csrf_token": csrf(page.data)})
-    assert ok.get_json() == {"ok": True, "errors": {}, "general": []}
+    assert ok.get_json() == {"ok": True, "errors": {}, "general": [], "warnings": []}
     bad = head.post("/documents/login_request/check", data={"csrf_token": csrf(page.data)})
     assert bad.status_code == 422 and bad.get_json()["errors"]["email"] == ["Обязательное поле"]
     # Should the input go wrong between the check and the preview, the frame says why.
@@ -375,3 +375,36 @@ def test_digits_of_other_scripts_are_not_numbers_on_the_form(app, sample, course
     assert refused.status_code == 422 and "course" in refused.get_json()["errors"]
     accepted = post(head, "/documents/ktp/check", {**typed, "course": "3"}, page="/documents/ktp")
     assert accepted.status_code == 200, accepted.get_json()
+
+
+def test_a_summary_vedomost_of_a_group_with_unclosed_journals_is_issued_only_when_confirmed(app, sample):
+    """Its results may still change: the registrar is told which journals are open before a
+    number is taken, and issues it only by confirming (issue 13, item 10)."""
+    from docservice.models import CLOSED, Group, Journal
+
+    registrar = signed_in(app, "or.head", lang="ru")
+    form = {"group": "ОМ-24-01к", "period": "2026-2027/1"}
+    journals = db.session.scalars(select(Journal).join(Group).where(Group.code == "ОМ-24-01к")).all()
+    r = post(registrar, "/documents/summary_vedomost/issue", form)
+    said = text_of(r)
+    assert r.status_code == 200 and issued_count() == 0
+    assert f"Из {len(journals)} журналов группы не закрыто {len(journals)}" in said and "J0001" in said
+    assert "Всё равно выпустить" in said and 'value="ОМ-24-01к" selected' in r.get_data(as_text=True)
+
+    r = post(registrar, "/documents/summary_vedomost/issue", {**form, "_confirm": "1"})
+    assert r.status_code == 302 and issued_count() == 1
+
+    for journal in journals:  # another group's summary, every journal closed: issued at once
+        journal.state = CLOSED
+    db.session.commit()
+    kk = signed_in(app, "or.inspector", lang="kk")
+    r = kk.post("/documents/summary_vedomost/check", data={**form, "csrf_token": csrf(kk.get("/documents").data)})
+    assert r.get_json() == {"ok": True, "errors": {}, "general": [], "warnings": []}
+
+
+def test_the_warning_is_in_kazakh_for_a_kazakh_page(app, sample):
+    registrar = signed_in(app, "or.inspector", lang="kk")
+    r = post(registrar, "/documents/summary_vedomost/issue", {"group": "ОМ-24-01к", "period": "2026-2027/1"})
+    said = text_of(r)
+    assert "журналының" in said and "әлі жабылмаған" in said and "Бәрібір шығару" in said
+    assert issued_count() == 0

@@ -90,6 +90,13 @@ class DocumentType(ABC):
         """Preconditions of issuing this document for this input, checked for every issuer —
         the system too — before a number is taken. Raise a ``DomainError`` to refuse."""
 
+    def warnings(self, data: dict, lang: str) -> list[str]:
+        """What the issuer should know before issuing this input, in ``lang`` (the document can
+        still be issued: e.g. a summary vedomost whose journals are not all closed). The document
+        page asks for a confirmation before issuing when there are any (its check answers them
+        too)."""
+        return []
+
     def may_see(self, user, data: dict) -> bool:
         """Besides its issuer and the registrar's office: who else may read an issued one (its
         addressees). ``data`` is the input it was issued with, as given."""

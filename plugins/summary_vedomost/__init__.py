@@ -14,11 +14,18 @@ from docservice.documents.rendering import words
 from docservice.models import Group, Journal, Program, db
 from plugins import template_folders
 
-from .context import has_journals, summary
+from .context import has_journals, summary, unclosed_journals
 
 TERMS = {
     "kk": {"summer": "{year} оқу жылының жазғы семестрі", "*": "{year} оқу жылының {term}-семестрі"},
     "ru": {"summer": "летний семестр {year} учебного года", "*": "{term} семестр {year} учебного года"},
+}
+
+
+UNCLOSED = {
+    "kk": "Топтың {total} журналының {count}-і әлі жабылмаған ({journals}): олардың нәтижелері әлі өзгеруі "
+          "мүмкін.",
+    "ru": "Из {total} журналов группы не закрыто {count} ({journals}): их результаты ещё могут измениться.",
 }
 
 
@@ -61,6 +68,15 @@ class SummaryVedomost(DocumentType):
             return True
         school = data["group"].program.school
         return user.has_role("dean") and (school.dean_id == user.id or user.school_id == school.id)
+
+    def warnings(self, data: dict, lang: str) -> list[str]:
+        """A summary issued before the group's journals are closed records results that may
+        still change (RU Table 1 №10: formed after the attestation)."""
+        unclosed, total = unclosed_journals(data["group"], data["period"])
+        if not unclosed:
+            return []
+        names = "; ".join(f"{j.code} {j.title(lang)}" for j in unclosed[:5]) + ("; …" if len(unclosed) > 5 else "")
+        return [UNCLOSED[lang if lang in UNCLOSED else "ru"].format(total=total, count=len(unclosed), journals=names)]
 
     def subject(self, data: dict) -> str:
         """One summary vedomost per group and period."""

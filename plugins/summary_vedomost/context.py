@@ -15,7 +15,7 @@ from docservice.collation import name_key
 from docservice.grading import (
     ABSENT_FROM_EXAM, FAIL, NOT_ADMITTED, OK, PENDING, STATUS_WORDS, round_half_up,
 )
-from docservice.models import Group, Journal, Period, db
+from docservice.models import CLOSED, Group, Journal, Period, db
 from docservice.results import period_results, student_period_gpa
 
 DEBTS = (FAIL, NOT_ADMITTED, ABSENT_FROM_EXAM)  # FX/F, not admitted, absent from the exam
@@ -25,6 +25,14 @@ PENDING_MARK = "—"
 def has_journals(group: Group, period: Period) -> bool:
     return db.session.scalar(select(Journal.id).where(
         Journal.group_id == group.id, Journal.period_id == period.id).limit(1)) is not None
+
+
+def unclosed_journals(group: Group, period: Period) -> tuple[list[Journal], int]:
+    """The group's journals of the period that are not closed (open, or locked by their
+    deadline without being closed), and how many journals it has."""
+    journals = db.session.scalars(select(Journal).where(
+        Journal.group_id == group.id, Journal.period_id == period.id).order_by(Journal.code)).all()
+    return [j for j in journals if j.state != CLOSED], len(journals)
 
 
 def _round(x: Fraction | None, digits: int = 2) -> float | None:

@@ -125,7 +125,7 @@ def _doc_options(doc_type, values) -> tuple[str, str]:
     return lang, fmt
 
 
-def _form_page(doc_type, fields, values, errors=None, message=None, status=200):
+def _form_page(doc_type, fields, values, errors=None, message=None, status=200, warnings=()):
     lang, fmt = _doc_options(doc_type, values)
     errors = dict(errors or {})
     general = errors.pop(FORM, [])
@@ -134,7 +134,7 @@ def _form_page(doc_type, fields, values, errors=None, message=None, status=200):
     return render_template(
         "web/docpages/form.html", doc_type=doc_type, title=doc_type.title(ui_lang()), fields=fields,
         values=values, errors=errors, general=general, doc_lang=lang, doc_format=fmt, frame=FRAME,
-        table_rows=table_rows, empty=MultiDict(), has_pdf="pdf" in doc_type.formats), status
+        table_rows=table_rows, empty=MultiDict(), has_pdf="pdf" in doc_type.formats, warnings=warnings), status
 
 
 @bp.get("/documents/<type_id>")
@@ -146,17 +146,18 @@ def form(type_id):
 
 def _checked_input(doc_type, fields):
     """The posted input, validated in the interface language, and the issuer's right to it.
-    Returns ``(data, errors, refusal)``: per-input messages, or a DomainError."""
+    Returns ``(data, errors, refusal, warnings)``: per-input messages, or a DomainError; and
+    what the type says the issuer should know first (``DocumentType.warnings``)."""
     data, positions = collect(fields, request.form)
     try:
         clean = validate(doc_type.schema, data, message_lang())
     except InputInvalid as err:
-        return data, flatten_errors(err.errors, fields, positions), None
+        return data, flatten_errors(err.errors, fields, positions), None, []
     user = actor()
     doc_type.actor = user
     if not doc_type.may_issue(user, clean):
-        return data, {}, Forbidden("forbidden", action=doc_type.title(ui_lang()))
-    return data, {}, None
+        return data, {}, Forbidden("forbidden", action=doc_type.title(ui_lang())), []
+    return data, {}, None, doc_type.warnings(clean, message_lang())
 
 
 def _refusal(err: DomainError, fields) -> tuple[dict, str | None]:
@@ -177,7 +178,7 @@ def check(type_id):
     posted form data, so this route is not exempted from CSRF."""
     doc_type = _usable_type(type_id)
     fields = _fields(doc_type)
-    _, errors, refusal = _checked_input(doc_type, fields)
+    _, errors, refusal, warnings = _checked_input(doc_type, fields)
     general = errors.pop(FORM, [])
     if refusal is not None:
         more, message = _refusal(refusal, fields)
@@ -186,7 +187,7 @@ def check(type_id):
         return jsonify(ok=False, errors=errors, general=general), refusal.status
     if errors or general:
         return jsonify(ok=False, errors=errors, general=general), 422
-    return jsonify(ok=True, errors={}, general=[])
+    return jsonify(ok=True, errors={}, general=[], warnings=warnings)
 
 
 @bp.post("/documents/<type_id>/preview")
@@ -197,7 +198,7 @@ def preview(type_id):
     doc_type = _usable_type(type_id)
     fields = _fields(doc_type)
     in_frame = request.form.get("_frame") == "1"
-    data, errors, refusal = _checked_input(doc_type, fields)
+    data, errors, refusal, _warnings = _checked_input(doc_type, fields)
     lang, fmt = _doc_options(doc_type, request.form)
     if refusal is None and not errors:
         fmt = "pdf" if "pdf" in doc_type.formats else fmt
@@ -235,7 +236,10 @@ def issue(type_id):
     form back with what was typed and the messages next to the inputs."""
     doc_type = _usable_type(type_id)
     fields = _fields(doc_type)
-    data, errors, refusal = _checked_input(doc_type, fields)
+    data, errors, refusal, warnings = _checked_input(doc_type, fields)
+    if refusal is None and not errors and warnings and request.form.get("_confirm") != "1":
+        # Said before a number is taken; the form comes back as typed, to confirm or change.
+        return _form_page(doc_type, fields, request.form, warnings=warnings)
     if refusal is None and not errors:
         lang, fmt = _doc_options(doc_type, request.form)
         try:
