@@ -102,3 +102,54 @@ def test_summary_of_25_by_12_on_one_sheet_with_status_words_at_8_pt(sheet_25x12,
     assert min(size for size, _ in in_rows) >= 8  # the students' rows: names, grades and status words
     (width, left, right), = ink_mm(pdf)  # the table between the margins, nothing in them
     assert 29.5 <= left and right <= width - 9.5
+
+
+# A name as long as the schemas and the store allow (200 characters) with no space to break at.
+LONG_TEACHER = "Ә" + "б" * 199
+LONG_STUDENT = "Ж" + "а" * 199
+PORTRAIT_INPUTS = {  # every type that prints a person's name, on the sample's data
+    "ktp": (None, {"journal": "J0001", "protocol_no": "1", "protocol_date": "2026-08-28"}, LONG_TEACHER),
+    "login_request": (None, {"full_name": LONG_TEACHER, "position": "аға оқытушы", "department": "ANAT",
+                             "email": "long@kaznmu.example"}, LONG_TEACHER),
+    "explanatory_note": ("t.anat2", {"journal": "J0001", "wrong_entry_date": "2026-10-28", "reason": "Қате енгізілген баға",
+                                     "with_grade_change": True}, LONG_TEACHER),
+    "semester_report": (None, {"period": "2026-2027/1"}, LONG_TEACHER),  # the overdue journals' teachers
+    "vedomost": (None, {"journal": "J0001"}, LONG_STUDENT),
+    "summary_vedomost": (None, {"group": "ОМ-24-01к", "period": "2026-2027/1"}, LONG_STUDENT),
+}
+
+
+@pytest.fixture
+def long_names(sample, clock):
+    """J0001's teacher (t.anat2) and its first student carry 200-letter names; the clock past every
+    deadline, so that the semester report lists the overdue journals with their teachers."""
+    from datetime import datetime
+
+    from store import journal, user
+
+    from docservice.models import db
+
+    user("t.anat2").full_name = LONG_TEACHER
+    journal("J0001").group.students[0].full_name = LONG_STUDENT
+    db.session.commit()
+    clock.set(datetime(2027, 2, 1, 10, 0))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("type_id", list(PORTRAIT_INPUTS))
+def test_a_200_letter_name_wraps_inside_the_page(long_names, type_id, lang):
+    """In the type's Typst PDF and in the WeasyPrint layout kept beside it."""
+    from datetime import datetime
+
+    from store import user
+
+    from docservice.documents import rendering
+
+    login, data, name = PORTRAIT_INPUTS[type_id]
+    doc_type = issuing.registry().get(type_id)
+    clean = issuing.checked_input(user(login) if login else None, doc_type, data, lang, "preview")
+    context = issuing.build_context(doc_type, clean, lang, None, datetime(2027, 2, 1, 10, 0))
+    for pdf in (issuing.render(doc_type, context, lang, "pdf"), rendering.render_pdf(doc_type, context, lang)):
+        assert name in "".join(pdf_text(pdf).split())  # every letter of it, on however many lines
+        for width, left, right in ink_mm(pdf):  # nothing runs into the margins or off the page
+            assert left >= 29.5 and right <= width - 9, (type_id, left, right, width)
