@@ -93,6 +93,7 @@ def test_registrar_prints_the_demo_period_from_the_page_and_downloads_the_zip(ap
     assert any(f"Задание №{job.id} запущено" in f for f in flashes(html))
     row = text(html[html.index(f'id="job-{job.id}"'):])
     assert "готово" in row and f"Выпущено {len(items)} / {len(items)}" in row
+    assert f'<progress max="{len(items)}" value="{len(items)}"' in html[html.index(f'id="job-{job.id}"'):]
     assert f"не напечатано: {progress['not_printed']}" in row
     assert f"открытые журналы: {progress['open_journals']}" in row
     assert f'href="/registrar/archive/jobs/{job.id}/zip"' in html
@@ -166,6 +167,8 @@ def test_cancel_asks_a_running_job_to_stop_and_a_second_run_is_refused(app):
     html = page(client, "/registrar/archive")
     row = html[html.index(f'id="job-{job.id}"'):]
     assert 'data-live="true"' in row and f"/registrar/archive/jobs/{job.id}/cancel" in row
+    # Nothing done yet: a moving bar (no value), not one stuck at 0.
+    assert re.search(r"<progress max=\"\d+\"\s+aria-label", row)
     progress = client.get("/registrar/archive/progress").get_json()["jobs"]
     assert progress[0]["job"] == job.id and progress[0]["live"] and progress[0]["status_label"] == "выполняется"
 

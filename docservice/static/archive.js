@@ -37,7 +37,8 @@
     var bar = block.querySelector("progress");
     if (bar) {
       bar.max = job.total || 1;
-      bar.value = job.done_count;
+      // Nothing done yet while the workers start: a moving (indeterminate) bar says it is alive.
+      if (job.live && !job.done_count) { bar.removeAttribute("value"); } else { bar.value = job.done_count; }
       bar.textContent = job.done_count + " / " + job.total;
     }
     var failed = block.querySelector(".ar-failed");
