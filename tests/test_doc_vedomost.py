@@ -25,11 +25,11 @@ pytestmark = pytest.mark.rendering  # layout does not depend on the database: SQ
 STATUS = {"kk": {"not_admitted": "жіберілмеді", "absent": "келмеді"},
           "ru": {"not_admitted": "не допущен", "absent": "неявка"}}
 FORM = {
-    "kk": ["ЕМТИХАН ВЕДОМОСЫ", "Мектеп / факультет", "Білім беру бағдарламасы", "Білім алушының аты-жөні",
+    "kk": ["ЕМТИХАН ВЕДОМОСЫ", "Мектеп", "Білім беру бағдарламасы", "Білім алушының аты-жөні",
            "Сынақ кітапшасының №", "ЖРБ", "Емтихан", "Қорытынды баға, %", "Әріптік баға", "Сандық баламасы",
            "Дәстүрлі жүйе бойынша баға", "Емтихан алушының қолы", "2026-2027 оқу жылы, 1 семестр", "емтихан",
-           "Білім сапасы", "Үлгерім", "Емтихан алушы", "Кафедра меңгерушісі", "ОР инспекторы", "ЖОБА"],
-    "ru": ["ЭКЗАМЕНАЦИОННАЯ ВЕДОМОСТЬ", "Школа / факультет", "Образовательная программа", "Ф.И.О. обучающегося",
+           "Білім сапасы", "Үлгерім", "Емтихан алушы", "меңгерушісі", "ОР инспекторы", "ЖОБА"],
+    "ru": ["ЭКЗАМЕНАЦИОННАЯ ВЕДОМОСТЬ", "Школа", "Образовательная программа", "Ф.И.О. обучающегося",
            "№ зачётной книжки", "РД", "Экзамен", "Итоговая оценка, %", "Буквенная оценка", "Цифровой эквивалент",
            "Оценка по традиционной системе", "Подпись экзаменатора", "2026-2027 учебный год, 1 семестр", "экзамен",
            "Качество знаний", "Успеваемость", "Экзаменатор", "Заведующий кафедрой", "Инспектор ОР", "ПРОЕКТ"],
@@ -39,27 +39,36 @@ LETTERS = ("A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "FX", "F")
 
 
 def num(x) -> str:
-    """A number as the document writes it: decimal comma, no trailing zeros."""
+    """A figure as the sheet writes every one (issue 14): two decimals, decimal comma."""
     if x is None:
         return ""
-    if isinstance(x, float):
-        return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(x, (int, float, Decimal)):
+        return str(Decimal(str(x)).quantize(Decimal("0.01"), ROUND_HALF_UP)).replace(".", ",")
     return str(x)
 
 
+def labelled(name: str, lang: str) -> tuple[str, str]:
+    """A school's or department's name as the sheet's head shows it, its head word as the label
+    once (issue 14): «Кафедра | анатомии», «Мектеп | Жалпы медицина»."""
+    if lang == "ru":
+        head, rest = name.split(" ", 1)
+        return head, rest
+    rest, head = name.rsplit(" ", 1)
+    return {"кафедрасы": "Кафедра", "мектебі": "Мектеп"}[head], rest
+
+
 def pct(part: int, whole: int) -> str:
-    q = (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return num(float(q))
+    return num(Decimal(part * 100) / Decimal(whole))
 
 
 def grades(r: dict, lang: str) -> list[str]:
     """final · letter · points · traditional of a result, status words in place of grades."""
     said = STATUS[lang].get(r["status"])
     if said:
-        return [said, said, "0", said]
+        return [said, said, "0,00", said]
     if r["status"] == "pending":
         return ["", "", "", ""]
-    return ["—" if r["final"] is None else str(r["final"]), r["letter"], num(r["gpa"]), r[f"traditional_{lang}"]]
+    return ["—" if r["final"] is None else num(r["final"]), r["letter"], num(r["gpa"]), r[f"traditional_{lang}"]]
 
 
 def exam_cell(r: dict, lang: str) -> str:
@@ -139,10 +148,10 @@ def test_regular_vedomost_shows_the_journals_results(sample, lang, code):
             assert word in flat, word
     j = journal(code)
     item, group = j.item, j.group
-    for text in (content["docx"], " ".join(content["pdf"].split())):
+    for text, cells in ((content["docx"], " | "), (" ".join(content["pdf"].split()), " ")):
         for value in (f"{item.code} {item.name(lang)}", group.code, f"{group.program.code} {group.program.name(lang)}",
-                      j.department.name(lang), j.school.name(lang), f"{j.final_control:%d.%m.%Y}",
-                      j.staff[0].user.full_name):
+                      *(cells.join(labelled(unit.name(lang), lang)) for unit in (j.department, j.school)),
+                      f"{j.final_control:%d.%m.%Y}", j.staff[0].user.full_name):
             assert value in text, value
 
 
@@ -154,7 +163,7 @@ def test_status_words_stand_in_place_of_grades(sample):
         content = render({"journal": "J0011"}, lang, actor="head.chem")
         word = STATUS[lang]["absent"]
         for r in absent:
-            assert f"{r['student_id']} | {num(r['rd'])} | {word} | {word} | {word} | 0 | {word} |" in content["docx"]
+            assert f"{r['student_id']} | {num(r['rd'])} | {word} | {word} | {word} | 0,00 | {word} |" in content["docx"]
 
 
 def test_exam_date_can_be_given(sample):
@@ -224,7 +233,7 @@ def test_module_vedomost_shows_its_parts_and_the_module_grade(sample, lang):
         for part in parts:
             p = part[r["student_id"]]
             said = STATUS[lang].get(p["status"])
-            cells.append(said or (p["letter"] if p["status"] == "fail" else str(p["final"])))
+            cells.append(said or (p["letter"] if p["status"] == "fail" else num(p["final"])))
         expected.append((r["full_name"], r["student_id"], [*cells, *grades(m, lang)]))
         statuses.append((m["status"], m["letter"]))
     assert {"ok", "fail", "not_admitted", "absent"} <= {s for s, _ in statuses}

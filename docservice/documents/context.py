@@ -46,22 +46,29 @@ def addressee(key: str, lang: str) -> dict:
 RU_HEAD_WORDS = {"кафедра": ("кафедры", "кафедрой"), "курс": ("курса", "курсом"),
                  "школа": ("Школы", "Школой"), "факультет": ("факультета", "факультетом")}
 KK_GENITIVE = {"ы": "ның", "і": "нің"}
+# The head word as a label says it (a sheet's «Кафедра | патологической физиологии»: the word once).
+KK_HEAD_WORDS = {"кафедрасы": "Кафедра", "курсы": "Курс", "мектебі": "Мектеп", "факультеті": "Факультет"}
 
 
 def unit_forms(name: str, lang: str) -> dict:
     """A school's or department's name in the forms' cases: ``of`` the genitive (ru «от …
     кафедры анатомии», «Декану Школы общей медицины»; kk «Жалпы медицина мектебінің деканы»),
     ``head`` as its head's title takes it (ru «заведующий кафедрой анатомии», kk «Анатомия
-    кафедрасының меңгерушісі»)."""
+    кафедрасының меңгерушісі»); ``kind`` its head word as a label («Кафедра», «Мектеп»; "" for
+    another shape) and ``proper`` the rest, the name a label of that word is filled with."""
     if lang == "kk":
         ending = KK_GENITIVE.get(name[-1:]) if len(name.split()) > 1 else None
         of = name + ending if ending else f"«{name}» бөлімшесінің"
-        return {"name": name, "of": of, "head": of}
+        rest, _, head = name.rpartition(" ")
+        kind = KK_HEAD_WORDS.get(head.casefold(), "") if rest else ""
+        return {"name": name, "of": of, "head": of, "kind": kind, "proper": rest if kind else name}
     head, _, rest = name.partition(" ")
     words = RU_HEAD_WORDS.get(head.casefold())
     if words is None or not rest:
-        return {"name": name, "of": f"подразделения «{name}»", "head": f"подразделением «{name}»"}
-    return {"name": name, "of": f"{words[0]} {rest}", "head": f"{words[1]} {rest}"}
+        return {"name": name, "of": f"подразделения «{name}»", "head": f"подразделением «{name}»",
+                "kind": "", "proper": name}
+    return {"name": name, "of": f"{words[0]} {rest}", "head": f"{words[1]} {rest}",
+            "kind": head[0].upper() + head[1:].casefold(), "proper": rest}
 
 
 def folded(text: str) -> str:

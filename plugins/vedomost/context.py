@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from docservice.clock import now as clock_now
 from docservice.collation import name_key
-from docservice.documents import person, short_date
+from docservice.documents import person, short_date, unit_forms
 from docservice.grading import ABSENT_FROM_EXAM, FAIL, NOT_ADMITTED, OK, PENDING, STATUS_WORDS, Result
 from docservice.journals import is_writable
 from docservice.models import WITH_CHANGE, Journal, ReopenRequest
@@ -45,7 +45,8 @@ WORDS = {
     "exam": {"kk": "Емтихан", "ru": "Экзамен"},
     "substitute": {"kk": "алмастырушы", "ru": "замещающий"},
     "examiner": {"kk": "Емтихан алушы", "ru": "Экзаменатор"},
-    "head": {"kk": "Кафедра меңгерушісі", "ru": "Заведующий кафедрой"},
+    # the department's own name, as the title takes it (context.unit_forms «head»)
+    "head": {"kk": "{department} меңгерушісі", "ru": "Заведующий {department}"},
     "inspector": {"kk": "ОР инспекторы", "ru": "Инспектор ОР"},
     "reopen": {WITH_CHANGE: {"kk": "бағаны өзгертумен", "ru": "с изменением оценки"},
                "without_change": {"kk": "бағаны өзгертпей", "ru": "без изменения оценки"}},
@@ -98,11 +99,20 @@ def scope_of(data: dict) -> Scope:
                  request=request)
 
 
-def percent(part: int, whole: int) -> float:
+def percent(part: int, whole: int) -> str:
     if not whole:
-        return 0.0
-    q = Decimal(part * 100) / Decimal(whole)
-    return float(q.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return figure(0)
+    return figure(Decimal(part * 100) / Decimal(whole))
+
+
+def figure(value, decimals: int = 2):
+    """A mark, points or a percentage as the sheet prints every figure, one rule for all: fixed
+    decimals and a decimal comma («52,30», «56,00», «98,33»; not «52,3» beside «98,33»). Words
+    (a status, a letter) and empty cells stay as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    shown = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return str(shown).replace(".", ",")
 
 
 def _status_word(status: str, lang: str) -> str | None:
@@ -110,7 +120,7 @@ def _status_word(status: str, lang: str) -> str | None:
     return words[lang] if words else None
 
 
-def _grade_cells(r: dict, lang: str) -> dict:
+def _grade_cells(r: dict, lang: str, decimals: int) -> dict:
     """final · letter · points · traditional of one result (``Result.as_dict``), with the
     status word in place of grades for a student not admitted or absent."""
     status = r["status"]
@@ -118,23 +128,24 @@ def _grade_cells(r: dict, lang: str) -> dict:
         return {"final": "", "letter": "", "gpa": "", "traditional": "", "status": status}
     said = _status_word(status, lang)
     if said:
-        return {"final": said, "letter": said, "gpa": r["gpa"], "traditional": said, "status": status}
-    return {"final": r["final"] if r["final"] is not None else DASH, "letter": r["letter"], "gpa": r["gpa"],
+        return {"final": said, "letter": said, "gpa": figure(r["gpa"], decimals), "traditional": said, "status": status}
+    return {"final": figure(r["final"], decimals) if r["final"] is not None else DASH, "letter": r["letter"],
+            "gpa": figure(r["gpa"], decimals),
             "traditional": r[f"traditional_{lang}"], "status": status}
 
 
-def _exam_cell(r: dict, lang: str):
-    return _status_word(r["status"], lang) or (r["exam"] if r["exam"] is not None else "")
+def _exam_cell(r: dict, lang: str, decimals: int):
+    return _status_word(r["status"], lang) or (figure(r["exam"], decimals) if r["exam"] is not None else "")
 
 
-def _part_cell(r: dict | None, lang: str):
+def _part_cell(r: dict | None, lang: str, decimals: int):
     """A modular discipline's column of a module vedomost: its final, a status word, or the
     letter of a failed exam (FX/F)."""
     if r is None or r["status"] == PENDING:
         return ""
     if r["status"] == FAIL:
         return r["letter"]
-    return _status_word(r["status"], lang) or r["final"]
+    return _status_word(r["status"], lang) or figure(r["final"], decimals)
 
 
 def rows_of(scope: Scope, lang: str) -> tuple[list[str], list[dict]]:
@@ -155,9 +166,9 @@ def rows_of(scope: Scope, lang: str) -> tuple[list[str], list[dict]]:
             if wanted and s.record_book not in wanted:
                 continue
             r = module.get(s.id, Result()).as_dict(decimals)
-            comp = [_part_cell(per_part[p.id].get(s.id), lang) for p in parts]
+            comp = [_part_cell(per_part[p.id].get(s.id), lang, decimals) for p in parts]
             rows.append({"full_name": s.full_name, "record_book": s.record_book, "comp": comp,
-                         **_grade_cells(r, lang)})
+                         **_grade_cells(r, lang, decimals)})
     else:
         headers = [word("rd", None, lang), word("exam", None, lang)]
         for s, result in journal_results(scope.exam_journal):
@@ -165,7 +176,8 @@ def rows_of(scope: Scope, lang: str) -> tuple[list[str], list[dict]]:
                 continue
             r = result.as_dict(decimals)
             rows.append({"full_name": s.full_name, "record_book": s.record_book,
-                         "comp": [r["rd"], _exam_cell(r, lang)], **_grade_cells(r, lang)})
+                         "comp": [figure(r["rd"], decimals), _exam_cell(r, lang, decimals)],
+                         **_grade_cells(r, lang, decimals)})
     for n, row in enumerate(rows, 1):
         row["n"] = n
     return headers, rows
@@ -235,8 +247,10 @@ def build(data: dict, lang: str) -> dict:
              for i, p in enumerate(item.parts, 1)] if scope.layout != "discipline" else []
     headers, rows = rows_of(scope, lang)
     department = scope.owner.department
+    school, unit = unit_forms(journal.school.name(lang), lang), unit_forms(department.name(lang), lang)
+    head = word("head", None, lang).replace("{department}", unit["head"])
     signatures = ([{"position": word("examiner", None, lang), "name": e["short_name"]} for e in examiners]
-                  + [{"position": word("head", None, lang), "name": person(department.head, lang)["short_name"]},
+                  + [{"position": head, "name": person(department.head, lang)["short_name"]},
                      {"position": word("inspector", None, lang), "name": ""}])
     period = journal.period
     return {
@@ -245,11 +259,13 @@ def build(data: dict, lang: str) -> dict:
             "kind_word": word("kind", scope.kind, lang),
             "layout": scope.layout,
             "journal": scope.owner.code,
-            "school": journal.school.name(lang),
+            # a name's head word is its label («Кафедра | патологической физиологии»), said once;
+            # "" for a name of another shape: the words' label then
+            "school_kind": school["kind"], "school": school["proper"],
             "program": f"{program.code} {program.name(lang)}",
             "course": group.course,
             "group": group.code,
-            "department": department.name(lang),
+            "department_kind": unit["kind"], "department": unit["proper"],
             "item_label": word("item", item.kind, lang),
             "discipline": f"{item.code} {item.name(lang)}",
             "parts_label": word("parts", item.kind, lang) if parts else "",

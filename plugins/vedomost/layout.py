@@ -55,12 +55,13 @@ def make_template(w: dict, lang: str):
     para(doc, reopened, size=10, space_after=4)
     para(doc, "{%p endif %}")
     _head(doc, [
-        (w["school"], "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
+        # a name's own head word labels it, once (context: ``school_kind``, ``department_kind``)
+        (_label("school", w), "{{ vedomost.school }}", "{{ vedomost.item_label }}", "{{ vedomost.discipline }}"),
         (w["program"], "{{ vedomost.program }}", w["credits"], "{{ vedomost.credits|num }}"),
         (w["course_group"],
          fill(w["course_group_value"], course="{{ vedomost.course }}", group="{{ vedomost.group }}"),
          w["period"], "{{ vedomost.period }}"),
-        (w["department"], "{{ vedomost.department }}",
+        (_label("department", w), "{{ vedomost.department }}",
          w["control"], "{{ vedomost.control }}, {{ vedomost.exam_date }}"),
         (w["kind"], "{{ vedomost.kind_word }}", w["examiners"], "{{ vedomost.examiners }}"),
     ])
@@ -82,12 +83,17 @@ def make_template(w: dict, lang: str):
     para(doc, "{%p if totals.pending %}")
     para(doc, fill(w["pending"], pending="{{ totals.pending }}"), size=10)
     para(doc, "{%p endif %}")
-    para(doc, fill(w["rates"], quality="{{ totals.quality|num(1) }}", quality_count="{{ totals.quality_count }}",
-                   listed="{{ totals.listed }}", pass_rate="{{ totals.pass_rate|num(1) }}",
+    para(doc, fill(w["rates"], quality="{{ totals.quality }}", quality_count="{{ totals.quality_count }}",
+                   listed="{{ totals.listed }}", pass_rate="{{ totals.pass_rate }}",
                    passed="{{ totals.passed }}"), size=11)
     _signatures(doc)
     registration(doc, lang)
     return doc
+
+
+def _label(key: str, w: dict) -> str:
+    """The label of the school's or department's name: its own head word, or the words' label."""
+    return "{{ vedomost." + key + "_kind or '" + w[key] + "' }}"
 
 
 def _head(doc, rows):
