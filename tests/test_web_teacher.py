@@ -247,3 +247,37 @@ def test_closing_through_the_api(app, sample):
     assert r.get_json()["vedomost_url"] == "/documents/vedomost?journal=J0001"
     r = api.post("/api/v1/journals/J0001/close?lang=kk", headers={"Authorization": f"Bearer {secret}"})
     assert r.status_code == 422 and r.get_json()["message"] == "Журнал әлдеқашан жабылған"
+
+
+def test_the_journal_exports_to_excel_as_the_grid_shows_it(app, sample):
+    """Marks and results as numbers, н/б and names as text that never becomes a formula, the
+    headers in the user's language; only for those who may read the journal."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from docservice.models import Student
+
+    student = db.session.scalar(db.select(Student).where(Student.record_book == STUDENT))
+    student.full_name = '=HYPERLINK("http://evil.example","Нұрғалиева")'
+    db.session.commit()
+    client, _ = teacher(app, lang="kk")
+    assert 'href="/journals/J0001.xlsx"' in client.get("/journals/J0001").get_data(as_text=True)
+    r = client.get("/journals/J0001.xlsx")
+    assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(r.data)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["№", "Білім алушы", "Сынақ кітапшасы"]
+    assert "02.09" in header and "РК1" in header and "Емтихан" in header  # as the grid's headers
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)}
+    assert len(rows) == len(journal("J0001").group.students)
+    mine = rows[STUDENT]
+    assert mine[1].value == student.full_name and mine[1].data_type == "s"  # text, not a formula
+    assert mine[header.index("02.09")].value == 45
+    expected = row_of("J0001", STUDENT)
+    tk = mine[len(header) - 5].value
+    assert isinstance(tk, float) and round(tk, 2) == round(expected["tk"], 2)
+    assert mine[len(header) - 2].value == expected["letter"]
+
+    stranger = signed_in(app, "t.phys1", lang="ru").get("/journals/J0001.xlsx")  # another department
+    assert stranger.status_code == 403

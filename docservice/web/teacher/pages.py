@@ -88,6 +88,19 @@ def journal(code):
                            transfer_note=grid.TRANSFER_NOTE[ui_lang()])
 
 
+@bp.get("/journals/<code>.xlsx")
+@login_required
+def journal_xlsx(code):
+    """The journal as the grid shows it, for Excel (whoever may read the journal)."""
+    from ...documents.register_xlsx import MIME
+    from .export import journal_xlsx as workbook
+
+    journal = viewable(code)
+    content = workbook(grid.grid(journal, actor(), ui_lang(), clock_now()))
+    return content, 200, {"Content-Type": MIME, "Cache-Control": "no-store",
+                          "Content-Disposition": f'attachment; filename="journal-{journal.code}.xlsx"'}
+
+
 @bp.route("/journals/<code>/close", methods=["GET", "POST"])
 @login_required
 def close(code):
