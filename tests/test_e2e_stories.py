@@ -206,6 +206,8 @@ def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost
     card = head.locator(f"#r-{request_id}")
     expect(card).to_contain_text(student)
     shoot(head, "requests_inbox")
+    asked = []  # the visa and the grant are asked for before they are given
+    head.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     card.get_by_role("button", name="Визировать объяснительную").click()
     head.wait_for_url(re.compile(r"/requests"))
     expect(head.locator(".flash.ok")).to_contain_text(f"{request_id}")
@@ -224,8 +226,10 @@ def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost
     registrar.goto(f"{base}/requests")
     card = registrar.locator(f"#r-{request_id}")
     expect(card).to_contain_text("протокол 12")
+    registrar.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     card.locator("button.primary").click()
     expect(registrar.locator(".flash.ok")).to_contain_text("Доступ открыт")
+    assert asked[0].startswith("Завизировать объяснительную записку") and asked[1].startswith("Открыть журнал")
 
     # the teacher changes the one covered cell, and finishes the reopening
     teacher.goto(f"{base}/journals/{code}")

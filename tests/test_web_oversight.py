@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from store import journal, user
+from store import journal, mark, user
 from web_client import csrf, flashes, page, post, signed_in
 
 from docservice import reopen
@@ -116,6 +116,14 @@ def test_visa_decision_grant_through_the_pages(app, closed_with_request):
     html = page(head, "/requests")
     assert f'id="r-{req_id}"' in html and "РК1 бағасы қате: 45 орнына 54" in html and "24010001" in html
     assert "Өтебаев Нұрсұлтан Еркебұланұлы" in html
+    # What the approver weighs: the student by name with the mark the journal holds now.
+    now_rk1 = mark("J0001", "24010001", "RK1")
+    shown = "—" if now_rk1 is None or now_rk1.score is None else str(now_rk1.score)
+    student_name = db.session.scalar(db.select(Student).where(Student.record_book == "24010001")).full_name
+    assert f"{student_name} (24010001): РК1 — {shown}" in html
+    # The menu counts what waits; the visa asks before it is given.
+    assert re.search(r'href="/requests"[^>]*>Заявки на повторное открытие <span class="waiting"[^>]*>1</span>', html)
+    assert 'data-confirm="Завизировать объяснительную записку: Өтебаев Нұрсұлтан Еркебұланұлы (журнал J0001)?"' in html
     # Not the dean's turn yet: the dean sees nothing; the head of another department neither.
     assert f'id="r-{req_id}"' not in page(signed_in(app, "dean.gm"), "/requests")
     assert f'id="r-{req_id}"' not in page(signed_in(app, "head.phys"), "/requests")
@@ -129,6 +137,8 @@ def test_visa_decision_grant_through_the_pages(app, closed_with_request):
     dean = signed_in(app, "dean.gm", lang="ru")
     html = page(dean, "/requests")
     assert f'id="r-{req_id}"' in html and "Совета деканата" in html
+    assert re.search(r'href="/requests"[^>]*>Заявки на повторное открытие <span class="waiting"[^>]*>1</span>', html)
+    assert not re.search(r'href="/requests"[^>]*>[^<]*<span class="waiting"', page(head, "/requests"))  # done
     r = post(dean, f"/requests/{req_id}/decide", {"protocol_no": "", "protocol_date": "2026-11-06"}, "/requests")
     assert "Укажите номер и дату протокола Совета деканата" in dean.get(r.headers["Location"]).get_data(as_text=True)
     r = post(dean, f"/requests/{req_id}/decide", {"protocol_no": "№ 7", "protocol_date": "2026-11-06"}, "/requests")

@@ -1,5 +1,6 @@
 /* The archive pages (docservice/templates/web/oversight/archive*.html): live progress of the
-   batch jobs, and a confirmation before cancelling a job or deleting a nomenclature file.
+   batch jobs (the confirmation before cancelling a job or deleting a nomenclature file is
+   static/confirm.js's, on every page).
 
    The element with data-archive-progress names the JSON route to poll (the recent jobs, or
    one job). While a job shown on the page runs, the route is asked every second and each
@@ -10,12 +11,6 @@
   "use strict";
 
   var PERIOD = 1000;
-
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
 
   var holder = document.querySelector("[data-archive-progress]");
   if (!holder) { return; }

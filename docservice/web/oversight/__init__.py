@@ -55,6 +55,12 @@ def oversight_date(value) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def _requests_waiting(user) -> int:
+    from .data import waiting_count
+
+    return waiting_count(user)
+
+
 # The menu shows an entry to the roles whose policy action opens the page.
 for endpoint, label, action, order in (
         ("oversight.my_grades", lazy_gettext("My grades"), "grades.own", 15),
@@ -67,7 +73,8 @@ for endpoint, label, action, order in (
         ("oversight.archive", lazy_gettext("Archive"), "archive.manage", 62),
         ("oversight.register", lazy_gettext("Document register"), "register.view", 63),
         ("oversight.logins", lazy_gettext("Login requests"), "users.manage", 65)):
-    nav.add(endpoint, label, roles=GLOBAL_RULES[action], order=order)
+    nav.add(endpoint, label, roles=GLOBAL_RULES[action], order=order,
+            waiting=_requests_waiting if endpoint == "oversight.requests" else None)
 
 from . import archive, department, it, register, registrar, requests, student  # noqa: E402,F401  (routes on bp)
 

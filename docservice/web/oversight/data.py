@@ -18,8 +18,8 @@ from ...collation import name_key
 from ...errors import DomainError, Invalid, NotFound
 from ...models import (
     CLOSED, LOCKED, OPEN, WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, CurriculumItem, CurriculumPart,
-    Department, Group, IssuedDocument, Journal, JournalTeacher, LoginRequestHandled, Period, Program, ReopenRequest,
-    School, Student, User, UserRole, db,
+    Department, Group, IssuedDocument, Journal, JournalTeacher, LoginRequestHandled, Mark, Period, Program,
+    ReopenRequest, School, Student, User, UserRole, db,
 )
 from ...results import period_results, student_period_gpa
 from ...users import create_user
@@ -135,6 +135,12 @@ def waiting_for(request: ReopenRequest) -> tuple[str, str] | None:
     return WAITING.get((request.status, request.kind))
 
 
+def waiting_count(user: User) -> int:
+    """How many requests wait for a step this user may take (the menu shows it)."""
+    day = clock_now().date()
+    return sum(1 for request in inbox(user, day) if policy.allowed(user, waiting_for(request)[1], request.journal, day))
+
+
 def inbox(user: User, day: date) -> list[ReopenRequest]:
     """The requests waiting for a step this user may take (the head's visa, the dean's
     council, the registrar head's grant). The registrar's inspectors also see the ones
@@ -173,6 +179,7 @@ def request_json(request: ReopenRequest, user: User, lang: str, at: datetime) ->
         "reason": request.reason, "lesson_types": request.lesson_types,
         "students": list(request.students or []), "columns": list(request.columns or []),
         "column_labels": [column_label(c, lang) for c in request.columns or []],
+        "scope": request_scope(request, lang),
         "visa": {"by": _who(request.visa_by), "at": request.visa_at.isoformat()} if request.visa_at else None,
         "decision": {"by": _who(request.decided_by), "at": request.decided_at.isoformat(),
                      "protocol_no": request.protocol_no, "protocol_date": _iso(request.protocol_date)}
@@ -185,6 +192,31 @@ def request_json(request: ReopenRequest, user: User, lang: str, at: datetime) ->
         "waiting_for": step[0] if step else None,
         "may_act": may_act(user, request, at.date()),
     }
+
+
+def request_scope(request: ReopenRequest, lang: str) -> list[dict]:
+    """The students a request names, by name, each with the marks the journal holds now in the
+    columns it names (its controls when it names none): what an approver weighs. Empty when
+    the request covers the whole journal."""
+    if not request.students:
+        return []
+    journal = request.journal
+    columns = list(request.columns or journal.control_columns)
+    students = {s.record_book: s for s in db.session.scalars(select(Student).where(
+        Student.group_id == journal.group_id, Student.record_book.in_(request.students)))}
+    marks = {(m.student_id, m.column): m for m in db.session.scalars(select(Mark).where(
+        Mark.journal_id == journal.id, Mark.column.in_(columns),
+        Mark.student_id.in_([s.id for s in students.values()])))} if students else {}
+
+    def shown(mark) -> str:
+        if mark is None or (mark.score is None and not mark.absent):
+            return "—"
+        return "н/б" if mark.absent else str(mark.score)
+
+    return [{"record_book": rb, "full_name": students[rb].full_name if rb in students else "",
+             "marks": [{"column": column_label(c, lang), "text": shown(marks.get((students[rb].id, c)))
+                        if rb in students else "—"} for c in columns]}
+            for rb in request.students]
 
 
 def open_grants() -> list[AccessGrant]:
