@@ -56,3 +56,20 @@ def test_check_names_an_altered_template(cli, tmp_path):
     assert out.exit_code == 1
     assert str(altered) in out.output.splitlines()
     assert altered.read_bytes() == edited  # --check writes nothing
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=str)
+def test_the_page_numbers_are_as_small_as_the_footers_words(template):
+    """Each page-number field carries its result in a run of the footer's size (9 pt): a reader
+    that prints the result run — LibreOffice — showed the digits at the body's size before."""
+    import re
+
+    with zipfile.ZipFile(CHECKOUT / template) as docx:
+        footers = [docx.read(n).decode() for n in docx.namelist() if re.fullmatch(r"word/footer\d*\.xml", n)]
+    fields = [f for footer in footers for f in re.findall(r'<w:fldChar w:fldCharType="begin"/>.*?'
+                                                            r'<w:fldChar w:fldCharType="end"/>', footer, re.S)]
+    assert fields, template
+    for field in fields:
+        runs = re.findall(r"<w:r>.*?</w:r>", field + "</w:r>", re.S)
+        assert 'w:fldCharType="separate"' in field and re.search(r"<w:t[^>]*>\d+</w:t>", field)
+        assert all('<w:sz w:val="18"/>' in run for run in runs), field

@@ -84,15 +84,20 @@ def _page_numbers(section, lang: str) -> None:
 
 
 def _field(paragraph, code: str) -> None:
-    run = paragraph.add_run()
-    run.font.size = Pt(9)
-    for tag, attr in (("w:fldChar", "begin"), ("w:instrText", code), ("w:fldChar", "end")):
+    """A Word field (PAGE, NUMPAGES) as Word writes one — begin, code, separate, its last
+    result, end — each part a run of the footer's size: a reader that shows the result run
+    (LibreOffice) then prints the digits as small as the words around them."""
+    parts = (("w:fldChar", "begin"), ("w:instrText", f" {code} "), ("w:fldChar", "separate"),
+             ("w:t", "1"), ("w:fldChar", "end"))
+    for tag, value in parts:
+        run = paragraph.add_run()
+        run.font.size = Pt(9)
         el = OxmlElement(tag)
         if tag == "w:fldChar":
-            el.set(qn("w:fldCharType"), attr)
+            el.set(qn("w:fldCharType"), value)
         else:
             el.set(qn("xml:space"), "preserve")
-            el.text = f" {attr} "
+            el.text = value
         run._r.append(el)
 
 
