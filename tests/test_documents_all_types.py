@@ -55,6 +55,30 @@ def test_every_type_renders_its_example_everywhere(app):
 
 
 @pytest.mark.demo
+def test_a_word_draft_is_marked_on_every_page_and_an_original_on_none(app):
+    """The mark is in the page header (Word repeats it on every page), as the PDF marks every
+    page; an issued original's header is blank."""
+    import io
+
+    from docx import Document
+
+    for doc_type in issuing.registry():
+        if doc_type.id not in BUILT_IN or "docx" not in doc_type.formats:
+            continue
+        for lang, mark in (("kk", "ЖОБА"), ("ru", "ПРОЕКТ")):
+            draft = Document(io.BytesIO(issuing.preview(None, doc_type.id, doc_type.example, lang, "docx")))
+            assert all(section.header.paragraphs[0].text == mark for section in draft.sections), doc_type.id
+            assert mark not in "\n".join(p.text for p in draft.paragraphs)  # once, in the header, not the body
+            clean = issuing.checked_input(None, doc_type, doc_type.example, lang, "preview")
+            original = issuing.render(doc_type, issuing.build_context(doc_type, clean, lang, "01-01/0001",
+                                                                       issuing.clock_now()), lang, "docx")
+            assert Document(io.BytesIO(original)).sections[0].header.paragraphs[0].text == ""
+
+
+BUILT_IN = ("explanatory_note", "ktp", "login_request", "semester_report", "summary_vedomost", "vedomost")
+
+
+@pytest.mark.demo
 def test_user_text_stays_text_in_every_field_of_every_type(app):
     for doc_type in issuing.registry():
         shown_somewhere = False

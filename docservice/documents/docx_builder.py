@@ -47,9 +47,7 @@ def new_document(lang: str, landscape: bool = False, size: int = 12) -> Document
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     style.paragraph_format.space_after = Pt(2)
     _page_numbers(section, lang)
-    para(doc, "{%p if doc.draft %}")
-    para(doc, "{{ doc.draft_mark }}", bold=True, align="center", size=20)
-    para(doc, "{%p endif %}")
+    _draft_mark(section)
     para(doc, "{{ university.name }}", bold=True, align="center", size=11)
     return doc
 
@@ -81,6 +79,14 @@ def _page_numbers(section, lang: str) -> None:
     _field(p, "PAGE")
     _run(p, between, size=9)
     _field(p, "NUMPAGES")
+
+
+def _draft_mark(section) -> None:
+    """ЖОБА / ПРОЕКТ in the page header: on every page of a draft, as the PDF marks them (the
+    mark is empty on an issued original, so its header stays blank)."""
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, "{{ doc.draft_mark }}", bold=True, size=16)
 
 
 def _field(paragraph, code: str) -> None:
