@@ -296,3 +296,14 @@ def test_typed_text_prints_literally_in_the_typst_pdf(closed, lang):
     assert "".join(TYPST_HOSTILE.replace("\u202e", "").split()) in text
     assert "".join(("{reason} *" + HOSTILE[:40]).split()) in text
     assert text.count("{reason}") == 2 and "49" not in text
+
+
+def test_columns_are_taken_by_the_names_people_use(closed):
+    """«РК1» / «АБ1», «Емтихан» / «Экзамен» and a lesson's date as the documents write it name
+    the same columns as the journal's keys (the form's hint shows those names, not codes)."""
+    j = journal("J0001")
+    lesson = j.lessons[0]
+    data = dict(NOTE, students=["24010001"], columns=["рк1", "Емтихан", lesson.date.strftime("%d.%m.%Y")])
+    issuing.issue(user("t.anat2"), "explanatory_note", data, "kk", "pdf")
+    [req] = requests()
+    assert req.columns == ["RK1", "EXAM", lesson.column]

@@ -10,7 +10,9 @@ before the note is numbered, so a registered note always has its request.
 """
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+import re
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 from sqlalchemy import select
 
 from docservice import hookimpl, policy, reopen
@@ -82,6 +84,19 @@ def check_can_file(journal, day) -> None:
         raise Invalid("reopen_pending_exists", field="journal", request=pending.id)
 
 
+# A column as people name it → as the journal keys it: the controls in either language, a
+# lesson by its date as the documents write it (a code or an ISO date passes as it is).
+COLUMN_NAMES = {"РК1": "RK1", "РК2": "RK2", "АБ1": "RK1", "АБ2": "RK2", "ЭКЗАМЕН": "EXAM", "ЕМТИХАН": "EXAM"}
+
+
+def column_key(name: str) -> str:
+    text = name.strip()
+    day = re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", text)
+    if day:
+        return f"{day.group(3)}-{day.group(2)}-{day.group(1)}"
+    return COLUMN_NAMES.get(text.upper().replace(" ", ""), text)
+
+
 class ExplanatoryNoteInput(Schema):
     journal = JournalRef(required=True, metadata={"description": "Journal code"})
     wrong_entry_date = fields.Date(required=True, metadata={"description": "Date of the wrong entry"})
@@ -95,6 +110,14 @@ class ExplanatoryNoteInput(Schema):
                            metadata={"description": "Record-book numbers the error concerns (empty: all)"})
     columns = fields.List(fields.String(validate=validate.Length(min=1, max=32)), load_default=list,
                           metadata={"description": "Journal columns the error concerns (empty: all)"})
+
+    @pre_load
+    def _columns_by_their_names(self, data, **kwargs):
+        """«РК1», «Емтихан», «02.09.2026» are accepted as the columns they name."""
+        columns = data.get("columns") if isinstance(data, dict) else None
+        if isinstance(columns, list):
+            data = {**data, "columns": [column_key(c) if isinstance(c, str) else c for c in columns]}
+        return data
     teacher = UserRef(load_default=None, metadata={
         "description": "Login of the journal's teacher who writes the note (default: the issuer, "
                        "else the journal's first teacher)"})
