@@ -55,12 +55,13 @@ def test_every_type_renders_its_example_everywhere(app):
 
 
 @pytest.mark.demo
-def test_a_word_draft_is_marked_on_every_page_and_an_original_on_none(app):
+def test_a_word_draft_is_marked_on_every_page_and_written_in_its_language(app):
     """The mark is in the page header (Word repeats it on every page), as the PDF marks every
     page; an issued original's header is blank."""
     import io
 
     from docx import Document
+    from docx.oxml.ns import qn
 
     for doc_type in issuing.registry():
         if doc_type.id not in BUILT_IN or "docx" not in doc_type.formats:
@@ -68,6 +69,10 @@ def test_a_word_draft_is_marked_on_every_page_and_an_original_on_none(app):
         for lang, mark in (("kk", "ЖОБА"), ("ru", "ПРОЕКТ")):
             draft = Document(io.BytesIO(issuing.preview(None, doc_type.id, doc_type.example, lang, "docx")))
             assert all(section.header.paragraphs[0].text == mark for section in draft.sections), doc_type.id
+            # Word checks and hyphenates the text in its own language; nobody else's name as author.
+            tag = {"kk": "kk-KZ", "ru": "ru-RU"}[lang]
+            assert draft.core_properties.language == tag and draft.core_properties.author == ""
+            assert draft.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:lang')}").get(qn("w:val")) == tag
             assert mark not in "\n".join(p.text for p in draft.paragraphs)  # once, in the header, not the body
             clean = issuing.checked_input(None, doc_type, doc_type.example, lang, "preview")
             original = issuing.render(doc_type, issuing.build_context(doc_type, clean, lang, "01-01/0001",

@@ -45,6 +45,7 @@ def new_document(lang: str, landscape: bool = False, size: int = 12) -> Document
     style = doc.styles["Normal"]
     style.font.name, style.font.size = FONT, Pt(size)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    _language(doc, lang)
     style.paragraph_format.space_after = Pt(2)
     _page_numbers(section, lang)
     _draft_mark(section)
@@ -79,6 +80,21 @@ def _page_numbers(section, lang: str) -> None:
     _field(p, "PAGE")
     _run(p, between, size=9)
     _field(p, "NUMPAGES")
+
+
+LANGUAGE_TAGS = {"kk": "kk-KZ", "ru": "ru-RU"}
+
+
+def _language(doc, lang: str) -> None:
+    """The text's language, so that Word spell-checks and hyphenates it as Kazakh or Russian
+    (python-docx's template says en-US), and no author but ours (it says python-docx)."""
+    tag = LANGUAGE_TAGS[lang]
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    for found in defaults.iter(qn("w:lang")):
+        found.set(qn("w:val"), tag)
+        found.set(qn("w:eastAsia"), tag)
+    doc.core_properties.language = tag
+    doc.core_properties.author = ""
 
 
 def _draft_mark(section) -> None:
