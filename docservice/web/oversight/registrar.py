@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext
 
 from ...auth import actor
 from ...clock import today
+from ...documents.context import folded
 from ...errors import DatasetError, DomainError, Invalid, NotFound
 from ...importer import import_dataset, read_dataset
 from ...journals import find_journal, set_deadline, set_period_rule
@@ -33,13 +35,60 @@ def deadlines():
     journals = data.journals_of([department.id] if department else None, period.id) if period else []
     day = today()
     rows = [(j, data.journal_json(j, data_lang(), day)) for j in journals]
-    return render_template("web/oversight/deadlines.html", periods=periods, period=period, rows=rows,
-                           departments=departments, department=department, states=STATES, lang=data_lang())
+    listing = ListQuery.of(request.args)
+    shown, total, pages = listing.apply(rows)
+    kept = {"period": period.code if period else None, "department": department.code if department else None}
+
+    def page_url(n: int) -> str:
+        return url_for("oversight.deadlines", **kept, **listing.args(page=n))
+
+    return render_template("web/oversight/deadlines.html", periods=periods, period=period, rows=shown,
+                           departments=departments, department=department, states=STATES, lang=data_lang(),
+                           listing=listing, found=total, pages=pages, page=min(listing.page, pages),
+                           page_url=page_url, sorts=DEADLINE_SORTS)
+
+
+# The journals' list: searched by code, discipline or group; by state; sorted; 50 a page.
+DEADLINE_SORTS = {"deadline": lazy_gettext("deadline, soonest first"), "group": lazy_gettext("by group"),
+                  "code": lazy_gettext("by journal"), "state": lazy_gettext("by state")}
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    q: str = ""
+    state: str = ""
+    sort: str = "deadline"
+    page: int = 1
+
+    @classmethod
+    def of(cls, args) -> "ListQuery":
+        page = args.get("page", "1")
+        return cls(q=(args.get("q") or "").strip()[:100], state=args.get("state") if args.get("state") in STATES else "",
+                   sort=args.get("sort") if args.get("sort") in DEADLINE_SORTS else "deadline",
+                   page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+
+    def apply(self, rows: list) -> tuple[list, int, int]:
+        """The page of ``rows`` (journal, its JSON) this query asks for; how many it found; pages."""
+        wanted = folded(self.q)
+        found = [(j, r) for j, r in rows if (not wanted or wanted in folded(f"{r['code']} {r['title']} {r['group']}"))
+                 and (not self.state or r["state"] == self.state)]
+        order = {"deadline": lambda r: (r["deadline"] or "", r["code"]), "group": lambda r: (r["group"], r["code"]),
+                 "code": lambda r: r["code"], "state": lambda r: (r["state"], r["deadline"] or "", r["code"])}
+        found.sort(key=lambda pair: order[self.sort](pair[1]))
+        pages = max(1, -(-len(found) // PER_PAGE))
+        page = min(self.page, pages)
+        return found[(page - 1) * PER_PAGE:page * PER_PAGE], len(found), pages
+
+    def args(self, **changed) -> dict:
+        """This query's arguments (with ``changed``), the empty ones left out: for links."""
+        values = {"q": self.q, "state": self.state, "sort": self.sort, "page": self.page, **changed}
+        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 
 
 def _back_to_deadlines():
-    return redirect(url_for("oversight.deadlines", period=request.form.get("period") or None,
-                            department=request.form.get("department") or None))
+    kept = {k: request.form.get(k) or None for k in ("period", "department", "q", "state", "sort", "page")}
+    return redirect(url_for("oversight.deadlines", **kept))
 
 
 @bp.post("/registrar/periods/<int:period_id>/rule")
