@@ -1,6 +1,6 @@
 /* The archive pages (docservice/templates/web/oversight/archive*.html): live progress of the
    batch jobs (the confirmation before cancelling a job or deleting a nomenclature file is
-   static/confirm.js's, on every page).
+   static/app.js's, on every page).
 
    The element with data-archive-progress names the JSON route to poll (the recent jobs, or
    one job). While a job shown on the page runs, the route is asked every second and each

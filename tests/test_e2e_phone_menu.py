@@ -1,0 +1,28 @@
+"""The menu on a 390 × 844 phone (issue 13): one line under the title that scrolls sideways,
+with the entry of the page one is on in view — it took half the screen as a column."""
+import pytest
+from browser import chromium, live_server, sign_in  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.rendering]
+
+
+@pytest.fixture
+def phone(chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="kk-KZ", is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def test_the_menu_is_one_line_with_the_current_page_in_view(phone, live_server):
+    base, _, _ = live_server
+    sign_in(phone, base, "or.inspector", lang="kk")
+    phone.goto(f"{base}/registrar/register")
+    header = phone.locator("header.top").bounding_box()
+    assert header["height"] < 160, header  # was ≈ 360 px
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the page does not scroll sideways
+    current = phone.locator('header.top nav a[aria-current="page"]')
+    box = current.bounding_box()
+    assert current.inner_text().startswith("Тіркеу журналы")
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390, box  # scrolled into view
