@@ -26,3 +26,17 @@ def test_the_menu_is_one_line_with_the_current_page_in_view(phone, live_server):
     box = current.bounding_box()
     assert current.inner_text().startswith("Тіркеу журналы")
     assert 0 <= box["x"] and box["x"] + box["width"] <= 390, box  # scrolled into view
+
+
+def test_what_a_step_did_stays_in_sight_when_the_page_is_scrolled(phone, live_server):
+    from playwright.sync_api import expect
+
+    base, _, _ = live_server
+    sign_in(phone, base, "or.inspector", lang="ru")
+    phone.goto(f"{base}/registrar/deadlines")
+    phone.locator("form.ov-inline").first.locator("button").first.click()  # set the deadline it shows
+    phone.wait_for_load_state()
+    message = phone.locator(".flash.ok")
+    expect(message).to_be_visible()
+    phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    expect(message).to_be_in_viewport()
