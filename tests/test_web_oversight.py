@@ -11,9 +11,9 @@ from store import journal, mark, user
 from web_client import csrf, flashes, page, post, signed_in
 
 from docservice import reopen
-from docservice.journals import close_journal
+from docservice.journals import close_journal, set_mark
 from docservice.models import AccessGrant, LoginRequestHandled, Period, ReopenRequest, Student, db
-from docservice.results import period_results, student_period_gpa
+from docservice.results import period_results, results_json, student_period_gpa
 from docservice.users import create_user, issue_token
 
 pytestmark = pytest.mark.usefixtures("sample")
@@ -440,3 +440,32 @@ def test_a_requests_columns_are_named_as_people_name_them(app, sample):
 
     assert [column_label(c, "ru") for c in ("EXAM", "RK1", "2026-09-02")] == ["Экзамен", "РК1", "02.09.2026"]
     assert column_label("EXAM", "kk") == "Емтихан"
+
+
+def test_the_student_sees_current_marks_midterms_and_absences(app):
+    """During the semester, before any final (issue 13, item 8): each journal's ТК, midterms,
+    РД and the absences among the lessons held, as the journal has them now."""
+    from docservice.models import Mark
+
+    _student_account("24010001", "st.dana")
+    set_mark(user("t.anat2"), journal("J0001"), "24010001", journal("J0001").lessons[1].column, "н")
+    row = row_of_results("J0001", "24010001")
+    lessons = journal("J0001").lessons
+    absent = db.session.scalar(db.select(db.func.count(Mark.id)).where(
+        Mark.journal_id == journal("J0001").id, Mark.student_id == _student_id("24010001"), Mark.absent.is_(True),
+        Mark.column.in_([lesson.column for lesson in lessons])))
+    for lang, words in (("ru", ("Текущие оценки", f"{absent} из {len(lessons)} занятий")),
+                        ("kk", ("Ағымдағы бағалар", f"{len(lessons)} сабақтың {absent}"))):
+        html = page(signed_in(app, "st.dana", password="student-pass-1", lang=lang), "/my-grades")
+        mine = re.search(r'<tr data-journal="J0001">.*?</tr>', html, re.S).group(0)
+        assert words[0] in html and words[1] in mine
+        assert f"{row['tk']:.2f}".replace(".", ",") in mine  # ТК as the grid shows it
+    assert absent >= 1
+
+
+def row_of_results(code, record_book):
+    return next(r for r in results_json(journal(code)) if r["student_id"] == record_book)
+
+
+def _student_id(record_book):
+    return db.session.scalar(db.select(Student.id).where(Student.record_book == record_book))

@@ -16,12 +16,13 @@ from ... import monitoring, policy, reopen
 from ...clock import now as clock_now
 from ...collation import name_key
 from ...errors import DomainError, Invalid, NotFound
+from ...journals import cell_of
 from ...models import (
     CLOSED, LOCKED, OPEN, WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, CurriculumItem, CurriculumPart,
     Department, Group, IssuedDocument, Journal, JournalTeacher, LoginRequestHandled, Mark, Period, Program,
     ReopenRequest, School, Student, User, UserRole, db,
 )
-from ...results import period_results, student_period_gpa
+from ...results import period_results, scheme_for, student_period_gpa, student_result
 from ...users import create_user
 
 LOGIN_REQUEST = "login_request"
@@ -416,7 +417,32 @@ def student_grades(student: Student, lang: str) -> list[dict]:
                           "traditional_ru": shown.get("traditional_ru"),
                           "status": shown.get("status", "pending")})
         gpa = student_period_gpa(student.id, results)
-        out.append({"period": period_json(period), "items": items, "gpa": _two_places(gpa), "error": None})
+        out.append({"period": period_json(period), "items": items, "gpa": _two_places(gpa), "error": None,
+                    "journals": current_marks(student, period, lang)})
+    return out
+
+
+def current_marks(student: Student, period: Period, lang: str) -> list[dict]:
+    """The student's standing in each journal of the period as the journal has it now: ТК,
+    the midterms, РД, the exam, and the absences (н/б) among the lessons held — what a student
+    checks during the semester, before any final."""
+    journals = db.session.scalars(select(Journal).where(
+        Journal.group_id == student.group_id, Journal.period_id == period.id).order_by(Journal.code)).all()
+    out = []
+    for journal in journals:
+        marks = db.session.scalars(select(Mark).where(Mark.journal_id == journal.id,
+                                                      Mark.student_id == student.id)).all()
+        lessons = {lesson.column for lesson in journal.lessons}
+        absent = sum(1 for m in marks if m.absent and m.column in lessons)
+        try:
+            shown = student_result(journal, student.id, {m.column: cell_of(m) for m in marks}).as_dict(
+                scheme_for(journal.item).display_decimals)
+        except DomainError:  # an integrated discipline without all its blocks' journals yet
+            shown = {}
+        out.append({"code": journal.code, "title": journal.title(lang), "tk": shown.get("tk"),
+                    "controls": [(column_label(c, lang), shown.get(c.lower())) for c in journal.control_columns
+                                 if c != "EXAM"],
+                    "rd": shown.get("rd"), "exam": shown.get("exam"), "absent": absent, "lessons": len(lessons)})
     return out
 
 
