@@ -458,8 +458,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-CONTROL_LABELS = {"RK1": {"kk": "АБ1", "ru": "РК1", "en": "Midterm 1"},
-                  "RK2": {"kk": "АБ2", "ru": "РК2", "en": "Midterm 2"},
+# The kk pages name midterms РК1, РК2 as the grid and the documents do (АБ would read as
+# ағымдағы бақылау, the current control).
+CONTROL_LABELS = {"RK1": {"kk": "РК1", "ru": "РК1", "en": "Midterm 1"},
+                  "RK2": {"kk": "РК2", "ru": "РК2", "en": "Midterm 2"},
                   "EXAM": {"kk": "Емтихан", "ru": "Экзамен", "en": "Exam"}}
 
 
