@@ -40,3 +40,22 @@ def test_what_a_step_did_stays_in_sight_when_the_page_is_scrolled(phone, live_se
     expect(message).to_be_visible()
     phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     expect(message).to_be_in_viewport()
+
+
+def test_my_journals_and_my_grades_fit_the_phone(phone, live_server):
+    """Their tables scroll inside their box; the page itself does not scroll sideways."""
+    base, app, _ = live_server
+    with app.app_context():
+        from docservice.models import Student, db
+        from docservice.users import create_user
+
+        account, _ = create_user(None, "st.phone", "Студент", ["student"], password="student-pass-1")
+        account.must_change_password = False
+        db.session.scalars(db.select(Student)).first().user_id = account.id
+        db.session.commit()
+    for login, password, path in (("t.anat2", None, "/journals"), ("st.phone", "student-pass-1", "/my-grades")):
+        phone.context.clear_cookies()
+        sign_in(phone, base, login, **({"password": password} if password else {}), lang="kk")
+        phone.goto(f"{base}{path}")
+        assert phone.locator("main table").count() >= 1, path
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
