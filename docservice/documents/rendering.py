@@ -24,6 +24,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import hookimpl
+from ..numbers import fixed
 from .context import qr_png, qr_svg_uri
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -493,8 +494,7 @@ def _num(value, digits: int = 2) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, float):
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-        return text.replace(".", ",")
+        return fixed(value, digits).rstrip("0").rstrip(",")
     return str(value)
 
 

@@ -140,7 +140,7 @@ def report(period, school, lang: str) -> dict:
         tally = by_teacher[t.id]
         teacher_rows.append({
             "full_name": t.full_name, "short_name": short_name(t.full_name), "position": t.position(lang),
-            "department": t.department.code if t.department else "", **tally.numbers(),
+            "department": t.department.name(lang) if t.department else "", **tally.numbers(),
             "reasons": tally.reasons,
             "level": _level(tally.total, cfg["DISCIPLINE_TEACHER"], lang),
             "memo": tally.with_change > threshold,
@@ -179,7 +179,7 @@ def report(period, school, lang: str) -> dict:
 
 
 def _journal_row(j: Journal, lang: str) -> dict:
-    return {"code": j.code, "discipline": j.title(lang), "group": j.group.code, "department": j.department.code,
+    return {"code": j.code, "discipline": j.title(lang), "group": j.group.code, "department": j.department.name(lang),
             "teachers": ", ".join(short_name(s.user.full_name) for s in j.staff if s.role == "teacher"),
             "deadline": short_date(j.deadline)}
 

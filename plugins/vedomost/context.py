@@ -11,15 +11,19 @@ Which journals a vedomost covers (``Scope``), and its rows and totals:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from docservice.clock import now as clock_now
 from docservice.collation import name_key
 from docservice.documents import person, short_date, unit_forms
+from docservice.documents.rendering import FILTERS
 from docservice.grading import ABSENT_FROM_EXAM, FAIL, NOT_ADMITTED, OK, PENDING, STATUS_WORDS, Result
 from docservice.journals import is_writable
 from docservice.models import WITH_CHANGE, Journal, ReopenRequest
+from docservice.numbers import fixed
 from docservice.results import item_results, journal_results, scale, scheme_for, sibling_journals
+
+fill = FILTERS["fill"]  # a sentence of WORDS with its {name} places filled, in one pass
 
 REGULAR, INTEGRATED, INDIVIDUAL = "regular", "integrated", "individual"
 KINDS = (REGULAR, INTEGRATED, INDIVIDUAL)
@@ -111,8 +115,7 @@ def figure(value, decimals: int = 2):
     (a status, a letter) and empty cells stay as they are."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return value
-    shown = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return str(shown).replace(".", ",")
+    return fixed(value, decimals)
 
 
 def _status_word(status: str, lang: str) -> str | None:
@@ -248,7 +251,7 @@ def build(data: dict, lang: str) -> dict:
     headers, rows = rows_of(scope, lang)
     department = scope.owner.department
     school, unit = unit_forms(journal.school.name(lang), lang), unit_forms(department.name(lang), lang)
-    head = word("head", None, lang).replace("{department}", unit["head"])
+    head = fill(word("head", None, lang), department=unit["head"])
     signatures = ([{"position": word("examiner", None, lang), "name": e["short_name"]} for e in examiners]
                   + [{"position": head, "name": person(department.head, lang)["short_name"]},
                      {"position": word("inspector", None, lang), "name": ""}])
