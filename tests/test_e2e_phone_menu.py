@@ -1,18 +1,29 @@
 """The menu on a 390 × 844 phone (issue 13): one line under the title that scrolls sideways,
 with the entry of the page one is on in view — it took half the screen as a column."""
+from contextlib import contextmanager
+
 import pytest
 from browser import chromium, live_server, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 
-@pytest.fixture
-def phone(chromium):
+@contextmanager
+def phone_page(chromium):
+    """A page in a browser context of its own: a 390 × 844 phone."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="kk-KZ", is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    with phone_page(chromium) as page:
+        yield page
 
 
 def test_the_menu_is_one_line_with_the_current_page_in_view(phone, live_server):
@@ -42,8 +53,10 @@ def test_what_a_step_did_stays_in_sight_when_the_page_is_scrolled(phone, live_se
     expect(message).to_be_in_viewport()
 
 
-def test_my_journals_and_my_grades_fit_the_phone(phone, live_server):
-    """Their tables scroll inside their box; the page itself does not scroll sideways."""
+def test_my_journals_and_my_grades_fit_the_phone(chromium, live_server):
+    """Their tables scroll inside their box; the page itself does not scroll sideways.
+    Each user in a browser of their own: clearing cookies between them raced with the first
+    page's last responses, which set the session cookie again (a CI failure)."""
     base, app, _ = live_server
     with app.app_context():
         from docservice.models import Student, db
@@ -54,8 +67,8 @@ def test_my_journals_and_my_grades_fit_the_phone(phone, live_server):
         db.session.scalars(db.select(Student)).first().user_id = account.id
         db.session.commit()
     for login, password, path in (("t.anat2", None, "/journals"), ("st.phone", "student-pass-1", "/my-grades")):
-        phone.context.clear_cookies()
-        sign_in(phone, base, login, **({"password": password} if password else {}), lang="kk")
-        phone.goto(f"{base}{path}")
-        assert phone.locator("main table").count() >= 1, path
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        with phone_page(chromium) as phone:
+            sign_in(phone, base, login, **({"password": password} if password else {}), lang="kk")
+            phone.goto(f"{base}{path}")
+            assert phone.locator("main table").count() >= 1, path
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
