@@ -67,9 +67,19 @@ class DatasetError(Invalid):
 
 
 def _localized(params: dict, lang: str) -> dict:
-    """``what`` names a kind of record, ``state`` a journal state: say them in the user's language."""
-    return {k: NOUNS[v][lang] if k in ("what", "state") and v in NOUNS else v for k, v in params.items()}
+    """``what`` names a kind of record, ``state`` a journal state: say them in the user's language;
+    a name given in both languages (``{"kk": …, "ru": …}``, a discipline) is said in the user's."""
+    def say(key, value):
+        if _bilingual(value):
+            return value.get(lang) or value["ru"]
+        return NOUNS[value][lang] if key in ("what", "state") and value in NOUNS else value
+    return {k: say(k, v) for k, v in params.items()}
+
+
+def _bilingual(value) -> bool:
+    return isinstance(value, dict) and "ru" in value
 
 
 def _plain(params: dict) -> dict:
-    return {k: v if isinstance(v, (int, float, str, bool, type(None))) else str(v) for k, v in params.items()}
+    return {k: v if isinstance(v, (int, float, str, bool, type(None))) or _bilingual(v) else str(v)
+            for k, v in params.items()}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from . import policy
 from .cells import cell_text, parse_cell
@@ -39,13 +39,16 @@ class ImportSummary:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
     marks_changed: int = 0
+    # What the import loads, journal by journal (the preview's table): see _Writer.loaded.
+    journals: list = field(default_factory=list)
 
     def count(self, kind: str, created: bool) -> None:
         bucket = self.created if created else self.updated
         bucket[kind] = bucket.get(kind, 0) + 1
 
     def as_dict(self) -> dict:
-        return {"created": self.created, "updated": self.updated, "marks_changed": self.marks_changed}
+        return {"created": self.created, "updated": self.updated, "marks_changed": self.marks_changed,
+                "journals": self.journals}
 
 
 def read_dataset(path: str | Path) -> tuple[dict, dict]:
@@ -263,6 +266,7 @@ class _Writer:
         self.actor, self.d, self.origins = actor, data, origins
         self.at = clock_now()
         self.summary = ImportSummary()
+        self.new_journals: set[str] = set()     # codes of the journals this import creates
         # Roles, posts (deans, heads), a user's school and department are the IT department's to
         # give, or the operator's: an import changes only what its user may change by hand.
         self.may_manage = policy.may_change_accounts(actor)
@@ -303,7 +307,8 @@ class _Writer:
             "full_name": r["full_name"], "group_id": groups[r["group"]].id}, column="record_book")
         items, parts = self.curriculum(departments, programs)
         journals = self.journals(items, parts, groups, users)
-        self.marks(journals, students)
+        changed = self.marks(journals, students)
+        self.summary.journals = self.loaded(journals, changed)
         return self.summary
 
     def upsert(self, model, collection: str, key: str, values, column: str | None = None) -> dict:
@@ -415,6 +420,8 @@ class _Writer:
 
     def journals(self, items, parts, groups, users) -> dict:
         periods = self.periods()
+        known = set(db.session.scalars(select(Journal.code)))
+        self.new_journals = {r["id"] for r in self.d["journals"]} - known
         journals = self.upsert(Journal, "journals", "id", lambda r: {
             "item_id": items[r["curriculum_item"]].id,
             "part_id": parts[r["part"]].id if r["part"] else None,
@@ -446,7 +453,17 @@ class _Writer:
             lesson.topic_kk, lesson.topic_ru = topic.get("kk"), topic.get("ru")
             lesson.type, lesson.hours, lesson.room = row["type"], row["hours"], row["room"]
 
-    def marks(self, journals, students) -> None:
+    def may_write(self, journal: Journal) -> bool:
+        """A journal this import creates takes its marks whatever its dates: the registrar
+        loading records (the history of the old system, a sample) is not a teacher's late edit.
+        A journal already in the store changes only while its teachers could change it (open,
+        deadline not passed); after that only a reopening changes it. The operator moving the
+        history (the CLI without --as, no actor) writes anywhere."""
+        return self.actor is None or journal.code in self.new_journals or is_writable(journal, self.at)
+
+    def marks(self, journals, students) -> dict:
+        """Write the file's marks; returns how many cells changed per journal code."""
+        changed: dict[str, int] = {}
         existing = {}
         ids = [j.id for j in journals.values()]
         for m in db.session.scalars(select(Mark).where(Mark.journal_id.in_(ids))):
@@ -459,13 +476,13 @@ class _Writer:
             before = cell_text(cell_of(mark))
             if before == cell_text(cell):
                 continue
-            # A closed journal changes only through a reopening; only the operator moving the
-            # history from the old system (the CLI without --as) writes into it directly.
-            if self.actor is not None and not is_writable(journal, self.at):
-                raise DatasetError("journal_closed", where=_where(f"marks[{i}]", self.origins),
-                                   field="journal", state=journal.state if journal.state != "open" else "locked",
-                                   deadline=journal.deadline.isoformat())
+            if not self.may_write(journal):
+                raise DatasetError("import_journal_closed", where=_where(f"marks[{i}]", self.origins),
+                                   field="journal", journal=_journal_names(journal), group=journal.group.code,
+                                   state=journal.state if journal.state != "open" else "locked",
+                                   deadline=journal.deadline.strftime("%d.%m.%Y"))
             self.summary.marks_changed += 1
+            changed[r["journal"]] = changed.get(r["journal"], 0) + 1
             if mark is not None:
                 write_cell(journal, student, r["column"], cell, self.actor, self.at, "import", None, mark)
                 continue
@@ -480,10 +497,35 @@ class _Writer:
             # Core inserts (executemany): the ORM's per-object bookkeeping costs seconds here.
             db.session.execute(insert(Mark.__table__), new_marks)
             db.session.execute(insert(MarkHistory.__table__), new_history)
+        return changed
+
+    def loaded(self, journals: dict, changed: dict) -> list[dict]:
+        """The preview's account of every journal in the file: discipline, group, students,
+        marks, and whether its closing deadline has already passed (it is locked at once, and
+        changes after the import go through a reopening)."""
+        in_file: dict[str, int] = {}
+        for r in self.d["marks"]:
+            in_file[r["journal"]] = in_file.get(r["journal"], 0) + 1
+        group_sizes = dict(db.session.execute(
+            select(Student.group_id, func.count()).group_by(Student.group_id)).all())
+        rows = []
+        for code, journal in journals.items():
+            rows.append({"code": code, "name": _journal_names(journal), "group": journal.group.code,
+                         "students": group_sizes.get(journal.group_id, 0), "marks": in_file.get(code, 0),
+                         "changed": changed.get(code, 0), "new": code in self.new_journals,
+                         "final_control": journal.final_control.isoformat(),
+                         "deadline": journal.deadline.isoformat(), "state": journal.state,
+                         "past_deadline": self.at.date() > journal.deadline})
+        return sorted(rows, key=lambda row: (row["group"], row["name"]["ru"], row["code"]))
 
 
 def _names(row: dict) -> dict:
     return {"name_kk": row["name"]["kk"], "name_ru": row["name"]["ru"]}
+
+
+def _journal_names(journal: Journal) -> dict:
+    """The journal's discipline (and block or part) in both languages: a message picks one."""
+    return {lang: journal.title(lang) for lang in ("kk", "ru")}
 
 
 __all__ = ["import_dataset", "import_file", "read_dataset", "ImportSummary"]

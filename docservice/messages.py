@@ -616,6 +616,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An import cannot change “{column}” of staff member {login} (now: {old}; in the file: {new}): "
               "roles, school and department, and the posts of deans and heads are the IT department's to change",
     },
+    "import_journal_closed": {
+        "kk": "«{journal}» ({group}) журналы {state}, жабу мерзімі {deadline}: оның бағаларын импорт "
+              "өзгертпейді, өзгерістер журналды қайта ашуға өтінім арқылы енгізіледі",
+        "ru": "Журнал «{journal}» ({group}) {state}, срок закрытия {deadline}: импорт не меняет его оценки, "
+              "изменения вносятся через заявку на повторное открытие журнала",
+        "en": "The journal “{journal}” ({group}) is {state}, closing deadline {deadline}: an import does not "
+              "change its marks, changes go through a request to reopen the journal",
+    },
     "import_post_change": {
         "kk": "Импорт {record} үшін «{column}» лауазымын өзгерте алмайды (қазір: {old}; файлда: {new}): "
               "декан мен меңгерушіні тек АТ департаменті тағайындайды",

@@ -167,8 +167,48 @@ def test_a_closed_journal_is_not_changed_by_import(sample, sample_data):
     row["value"] = 100
     with pytest.raises(DatasetError) as info:
         import_dataset(user("or.inspector"), data)
-    assert info.value.code == "journal_closed" and "закрыт" in info.value.message("ru")
+    # The journal named as people name it (discipline, group), the deadline as they write dates.
+    assert info.value.code == "import_journal_closed"
+    assert info.value.message("ru").startswith("marks[")
+    assert "Журнал «Анатомия человека» (ОМ-24-01к) закрыт, срок закрытия 14.11.2026" in info.value.message("ru")
+    assert "«Адам анатомиясы» (ОМ-24-01к) журналы жабық, жабу мерзімі 14.11.2026" in info.value.message("kk")
     assert mark("J0001", row["student"], "EXAM").score != 100
+
+
+def _as_new_journals(data: dict) -> dict:
+    """The sample with its journals under codes the store does not know yet (K0001…)."""
+    data = copy.deepcopy(data)
+    for row in data["journals"] + data["marks"]:
+        key = "id" if "id" in row else "journal"
+        row[key] = row[key].replace("J", "K")
+    return data
+
+
+def test_the_registrar_loads_new_journals_past_their_deadline_and_is_told_so(sample, sample_data, clock):
+    """A dataset is records the registrar loads, not a teacher's late edit: journals the file
+    creates take their marks whatever the date; the preview lists them with their deadline."""
+    from datetime import datetime
+
+    from store import user
+
+    clock.set(datetime(2027, 5, 3, 9, 0))      # long after every deadline of the sample
+    data = _as_new_journals(sample_data)
+    preview = import_dataset(user("or.inspector"), data, dry_run=True)
+    assert preview.marks_changed == len(data["marks"])
+    first = next(j for j in preview.journals if j["code"] == "K0001")
+    assert first["name"] == {"kk": "Адам анатомиясы", "ru": "Анатомия человека"} and first["group"] == "ОМ-24-01к"
+    assert first["new"] and first["past_deadline"] and first["deadline"] == "2026-11-14"
+    assert first["students"] == 12 and first["marks"] == sum(1 for m in data["marks"] if m["journal"] == "K0001")
+    assert len(preview.journals) == 14 and all(j["past_deadline"] for j in preview.journals)
+    assert count(Journal) == 14                                     # the dry run stored nothing
+    import_dataset(user("or.inspector"), data)
+    assert count(Journal) == 28 and count(Mark) == 2 * len(sample_data["marks"])
+    # Once loaded, such a journal is like any other past its deadline: a change needs a reopening.
+    row = next(m for m in data["marks"] if m["journal"] == "K0001" and m["column"] == "EXAM")
+    row["value"] = 100 if row["value"] != 100 else 99
+    with pytest.raises(DatasetError) as info:
+        import_dataset(user("or.inspector"), data)
+    assert info.value.code == "import_journal_closed" and "заблокирован по сроку" in info.value.message("ru")
 
 
 def test_reimport_keeps_the_registrars_deadline_and_drops_unlisted_teachers(sample, sample_data):

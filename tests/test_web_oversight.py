@@ -264,6 +264,26 @@ def test_import_preview_changes_nothing_and_confirm_imports(app, sample_data, up
     assert r.status_code == 422 and "загрузите его заново" in r.get_data(as_text=True)
 
 
+def test_import_preview_shows_each_journal_and_says_which_are_past_the_deadline(app, sample_data, clock):
+    from datetime import datetime
+
+    data = copy.deepcopy(sample_data)
+    for row in data["journals"] + data["marks"]:       # journals the store does not have yet
+        key = "id" if "id" in row else "journal"
+        row[key] = row[key].replace("J", "K")
+    clock.set(datetime(2027, 5, 3, 9, 0))
+    payload = json.dumps(data, ensure_ascii=False).encode()
+    html = _upload(signed_in(app, "or.inspector", lang="ru"), payload, "sample.json").get_data(as_text=True)
+    assert "Журналы в файле" in html and "Срок закрытия прошёл у 14 из 14 журналов" in html
+    row = re.search(r"<tr class=\"ov-past\"><td>Анатомия человека.*?</tr>", html, re.S).group(0)
+    marks = sum(1 for m in data["marks"] if m["journal"] == "K0001")
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert "новый журнал" in cells[0] and cells[1:5] == ["ОМ-24-01к", "12", str(marks), str(marks)]
+    assert cells[5] == "11.11.2026" and cells[6].startswith("14.11.2026 — прошёл: изменения только через")
+    html = _upload(signed_in(app, "or.inspector", lang="kk"), payload, "sample.json").get_data(as_text=True)
+    assert "Файлдағы журналдар" in html and "<td>Адам анатомиясы" in html and "Латын тілі" in html
+
+
 def test_import_errors_name_the_row_in_the_users_language(app, sample_data):
     data = copy.deepcopy(sample_data)
     data["students"][5]["group"] = "НЕТ-ГРУППЫ"

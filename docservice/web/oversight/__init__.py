@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext
 from ...errors import DomainError
 from ...policy import GLOBAL_RULES
 from .. import nav
-from .common import journal_link, lang
+from .common import STATES, data_lang, journal_link, lang
 
 bp = Blueprint("oversight", __name__)
 
@@ -40,7 +40,7 @@ def refused(err: DomainError):
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"journal_link": journal_link}
+    return {"journal_link": journal_link, "data_lang": data_lang, "journal_states": STATES}
 
 
 @bp.app_template_filter("oversight_date")
