@@ -20,7 +20,8 @@ from . import policy
 from .cells import cell_text, parse_cell
 from .clock import now as clock_now
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from .grading import Cell
+from .grading import NOT_ADMITTED, Cell
+from .numbers import fixed
 from .transactions import atomic
 from .models import (
     CLOSED, EXAM, LOCKED, OPEN, WITHOUT_CHANGE, AccessGrant, CurriculumItem, CurriculumPart, Group, Journal,
@@ -170,12 +171,18 @@ def _enter(actor, journal, record_book, column, value, note, expected_version, v
         raise Invalid("transfer_not_for_exam", field="value")
     mark = marks.get(column)
     if expected_version is not None and expected_version != (mark.version if mark else 0):
+        current = cell_text(cell_of(mark)) or ""
+        if mark is not None and actor is not None and mark.updated_by_id == actor.id:
+            # The writer's own other tab or window: not "another user".
+            raise Conflict("mark_conflict_self", current=current)
         raise Conflict("mark_conflict", who=mark.updated_by.login if mark and mark.updated_by else "—",
-                       current=cell_text(cell_of(mark)) or "")
+                       current=current)
     if grant is not None and not grant.covers(record_book, column):
         raise Forbidden("grant_scope", student=record_book, column=column)
     before = {c: cell_of(m) for c, m in marks.items()}
     after = {c: v for c, v in (before | {column: cell}).items() if v is not None}
+    if column == EXAM and cell is not None:
+        _require_admission(journal, student, after)
     if grant is not None and grant.kind == WITHOUT_CHANGE:
         _keeps_grades(journal, student, before, after)
     mark = write_cell(journal, student, column, cell, actor, at, via, grant, mark)
@@ -193,6 +200,21 @@ def _student_marks(journal: Journal, record_book: str) -> tuple[Student, dict[st
     if student.group_id != journal.group_id:
         raise Invalid("student_not_in_group", field="student", student=record_book)
     return student, {m.column: m for _, m in rows if m is not None}
+
+
+def _require_admission(journal: Journal, student: Student, cells: dict[str, Cell]) -> None:
+    """An exam mark (or н/б) only for a student admitted to the exam: РД at least the
+    scheme's minimum (SPEC §3). Every way of entering a cell comes through here."""
+    from .results import scheme_for, student_result
+
+    try:
+        result = student_result(journal, student.id, cells)
+    except DomainError:  # an integrated discipline without all its blocks: the grid says why
+        return
+    if result.status == NOT_ADMITTED:
+        scheme = scheme_for(journal.item)
+        raise Invalid("exam_not_admitted", field="value", minimum=scheme.admission_min,
+                      rd=fixed(result.as_dict(scheme.display_decimals)["rd"], scheme.display_decimals))
 
 
 def _keeps_grades(journal: Journal, student: Student, before: dict[str, Cell], after: dict[str, Cell]) -> None:

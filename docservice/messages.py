@@ -88,6 +88,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "«Перезачет» не ставится в графу экзамена",
         "en": "A credit transfer cannot be entered in the exam column",
     },
+    "exam_not_admitted": {
+        "kk": "Білім алушы емтиханға жіберілмеген (ЖРБ {rd} < {minimum}): емтихан бағасы қойылмайды",
+        "ru": "Обучающийся не допущен к экзамену (РД {rd} < {minimum}): оценка за экзамен не ставится",
+        "en": "The student is not admitted to the exam (admission rating {rd} < {minimum}): no exam mark",
+    },
     "reopen_not_yours": {
         "kk": "Өтінімді оны берген оқытушы ғана аяқтай алады",
         "ru": "Завершить заявку может только подавший её преподаватель",
@@ -107,6 +112,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "Интеграцияланған пәннің барлық блоктарының журналдары жоқ ({missing})",
         "ru": "Нет журналов всех блоков интегрированной дисциплины ({missing})",
         "en": "Not every block of the integrated discipline has a journal ({missing})",
+    },
+    "mark_conflict_self": {
+        "kk": "Бұл ұяшықты сіз басқа бетте немесе терезеде өзгерттіңіз (қазір «{current}»)",
+        "ru": "Вы изменили эту ячейку в другой вкладке или окне (сейчас «{current}»)",
+        "en": "You changed this cell in another tab or window (now “{current}”)",
     },
     "mark_conflict": {
         "kk": "Бұл ұяшықты басқа пайдаланушы өзгертті ({who}, қазір «{current}»): бетті жаңартып, қайта енгізіңіз",

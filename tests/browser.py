@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -78,6 +79,19 @@ def page(chromium):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@contextmanager
+def screen(chromium, width: int, height: int, phone: bool = False):
+    """A page in a browser context of its own, ``width`` × ``height`` (a phone: touch, mobile)."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="kk-KZ",
+                                   is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def sign_in(page, base: str, login: str, password: str = DEMO_PASSWORD, lang: str = "ru") -> None:

@@ -1,23 +1,14 @@
 """The menu on a 390 × 844 phone (issue 13): one line under the title that scrolls sideways,
 with the entry of the page one is on in view — it took half the screen as a column."""
-from contextlib import contextmanager
-
 import pytest
-from browser import chromium, live_server, sign_in  # noqa: F401  (fixtures)
+from browser import chromium, live_server, screen, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 
-@contextmanager
 def phone_page(chromium):
     """A page in a browser context of its own: a 390 × 844 phone."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="kk-KZ", is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
-        yield page
-    finally:
-        context.close()
+    return screen(chromium, 390, 844, phone=True)
 
 
 @pytest.fixture

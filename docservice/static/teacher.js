@@ -12,7 +12,41 @@
   "use strict";
 
   var table = document.getElementById("grid");
-  if (!table || !table.querySelector("input.cell")) { return; }
+  if (!table) { return; }
+
+  /* On a wide screen the result columns (absences, ТК, РД, final, letter, result) stay at the
+     right edge of the grid's box while the marks scroll: each is pinned at the width of those
+     after it, measured (the words differ by language). A phone keeps them in the scroll. */
+  var wide = window.matchMedia("(min-width: 900px)");
+  function pinResults() {
+    var head = table.tHead.rows[0];
+    var outs = Array.prototype.filter.call(head.cells, function (th) { return th.classList.contains("out"); });
+    var all = [head].concat(Array.prototype.slice.call(table.tBodies[0].rows));
+    all.forEach(function (tr) {
+      outs.forEach(function (th) {
+        var cell = tr.cells[th.cellIndex];
+        if (cell) { cell.classList.remove("pinned", "first"); cell.style.right = ""; }
+      });
+    });
+    if (!wide.matches) { return; }
+    var right = 0;
+    outs.slice().reverse().forEach(function (th, i) {
+      var width = th.getBoundingClientRect().width;
+      all.forEach(function (tr) {
+        var cell = tr.cells[th.cellIndex];
+        if (!cell) { return; }
+        cell.classList.add("pinned");
+        if (i === outs.length - 1) { cell.classList.add("first"); }
+        cell.style.right = right + "px";
+      });
+      right += width;
+    });
+  }
+  pinResults();
+  window.addEventListener("resize", pinResults);
+  table.pinResults = pinResults;
+
+  if (!table.querySelector("input.cell")) { return; }
 
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.getAttribute("content") : "";
@@ -23,6 +57,8 @@
     network: table.getAttribute("data-msg-network"),
     keep: table.getAttribute("data-msg-keep"),
     take: table.getAttribute("data-msg-take"),
+    keepOwn: table.getAttribute("data-msg-keep-own"),
+    takeOwn: table.getAttribute("data-msg-take-own"),
     unsaved: table.getAttribute("data-msg-unsaved")
   };
   var transferNote = table.getAttribute("data-transfer-note") || "перезачет";
@@ -83,33 +119,86 @@
 
   function say(text) { if (statusLine) { statusLine.textContent = text || ""; } }
 
+  /* One message box for the grid. A wrong cell keeps its message (shown again when it gets
+     the focus back); the box stands next to the cell it speaks of, above or below it, on the
+     side away from the cell that has the focus, and goes when that cell is fixed or undone. */
+  var wrap = table.parentNode;
+  var bubble = document.createElement("div");
+  bubble.className = "cell-msg";
+  bubble.setAttribute("role", "alert");
+  bubble.hidden = true;
+  document.body.appendChild(bubble);
+  var bubbleFor = null;
+
+  function hideBubble() { bubble.hidden = true; bubbleFor = null; }
+
+  function placeBubble() {
+    if (!bubbleFor) { return; }
+    var cell = bubbleFor.parentNode.getBoundingClientRect();
+    var box = wrap.getBoundingClientRect();
+    // A cell scrolled out of the grid's box has no bubble (the status line still says it).
+    var inView = cell.bottom > box.top && cell.top < box.bottom && cell.right > box.left && cell.left < box.right;
+    bubble.style.visibility = inView ? "" : "hidden";
+    var focused = document.activeElement;
+    var height = bubble.offsetHeight;
+    var above = cell.top - height - 2;
+    var below = cell.bottom + 2;
+    var top = below;
+    if (focused && focused !== bubbleFor && focused.classList && focused.classList.contains("cell")
+        && focused._row > bubbleFor._row) {
+      top = above;                       // the focus went down: say it above the wrong cell
+    }
+    if (top + height > window.innerHeight) { top = above; }
+    if (top < 0) { top = below; }
+    var left = Math.max(4, Math.min(cell.left, window.innerWidth - bubble.offsetWidth - 4));
+    bubble.style.top = top + "px";
+    bubble.style.left = left + "px";
+  }
+
+  function showBubble(el) {
+    var m = el._message;
+    if (!m) { return; }
+    bubble.className = "cell-msg " + m.kind;
+    bubble.textContent = "";
+    var p = document.createElement("span");
+    p.textContent = m.text;
+    bubble.appendChild(p);
+    m.buttons.forEach(function (b) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = b.label;
+      // The cell keeps the focus: a press on the button must not move it (and re-place the box).
+      button.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+      button.addEventListener("click", function (ev) { ev.preventDefault(); b.act(); });
+      bubble.appendChild(button);
+    });
+    bubbleFor = el;
+    bubble.hidden = false;
+    placeBubble();
+  }
+
   function clearMessage(el) {
     el.classList.remove("bad", "conflict");
     el.removeAttribute("aria-invalid");
-    var box = el.parentNode.querySelector(".cell-msg");
-    if (box) { box.parentNode.removeChild(box); }
+    el._message = null;
+    if (bubbleFor === el) { hideBubble(); }
   }
 
   function showMessage(el, text, kind, buttons) {
     clearMessage(el);
     el.classList.add(kind);
     el.setAttribute("aria-invalid", "true");
-    var box = document.createElement("div");
-    box.className = "cell-msg " + kind;
-    box.setAttribute("role", "alert");
-    var p = document.createElement("span");
-    p.textContent = text;
-    box.appendChild(p);
-    (buttons || []).forEach(function (b) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = b.label;
-      button.addEventListener("click", function (ev) { ev.preventDefault(); b.act(); });
-      box.appendChild(button);
-    });
-    el.parentNode.appendChild(box);
+    el._message = { text: text, kind: kind, buttons: buttons || [] };
+    showBubble(el);
     say(text);
   }
+
+  wrap.addEventListener("scroll", placeBubble, { passive: true });
+  window.addEventListener("scroll", placeBubble, { passive: true });
+  window.addEventListener("resize", placeBubble);
+
+  /* A long text (н/б (п)) in a smaller type, to fit its cell. */
+  function fit(el) { el.classList.toggle("long", el.value.length > 4); }
 
   function updateRow(el, result) {
     if (!result) { return; }
@@ -120,6 +209,11 @@
     });
     tr.className = tr.className.replace(/\bst-\S+/g, "").trim();
     tr.classList.add("st-" + result.status);
+  }
+
+  function updateAttendance(el, attendance) {
+    var out = attendance && rows[el._row].querySelector('[data-out="attendance"]');
+    if (out) { out.textContent = attendance.text; }
   }
 
   function save(el) {
@@ -157,9 +251,10 @@
       var stillTyped = shown(parse(el.value)) === shown(typed);
       el.setAttribute("data-version", data.cell.version);
       el.setAttribute("data-saved", data.cell.text);
-      if (stillTyped) { el.value = data.cell.text; }
-      if (data.cell.updated_by) { el.title = data.cell.updated_by; }
+      if (stillTyped) { el.value = data.cell.text; fit(el); }
       updateRow(el, data.result);
+      updateAttendance(el, data.attendance);
+      table.pinResults();
       el.classList.add("ok");
       window.setTimeout(function () { el.classList.remove("ok"); }, 900);
       say(msg.saved);
@@ -169,11 +264,14 @@
     el._again = false;
     if (status === 409 && data.current) {
       var current = data.current;
+      // The writer's own other tab or window: "this one / the other one", not "mine / theirs".
+      var own = data.code === "mark_conflict_self";
       el.setAttribute("data-version", current.version);
       showMessage(el, data.message, "conflict", [
-        { label: msg.keep, act: function () { save(el); el.focus(); } },
-        { label: msg.take + (current.text ? " (" + current.text + ")" : ""), act: function () {
+        { label: own ? msg.keepOwn : msg.keep, act: function () { save(el); el.focus(); } },
+        { label: (own ? msg.takeOwn : msg.take) + (current.text ? " (" + current.text + ")" : ""), act: function () {
           el.value = current.text;
+          fit(el);
           el.setAttribute("data-saved", current.text);
           clearMessage(el);
           el.focus();
@@ -189,7 +287,14 @@
   });
 
   table.addEventListener("focusin", function (ev) {
-    if (ev.target.classList && ev.target.classList.contains("cell")) { ev.target.select(); }
+    var el = ev.target;
+    if (!el.classList || !el.classList.contains("cell")) { return; }
+    el.select();
+    if (el._message) { showBubble(el); } else { placeBubble(); }
+  });
+
+  table.addEventListener("input", function (ev) {
+    if (ev.target.classList && ev.target.classList.contains("cell")) { fit(ev.target); }
   });
 
   table.addEventListener("keydown", function (ev) {
@@ -211,6 +316,7 @@
       case "Escape":
         ev.preventDefault();
         el.value = el.getAttribute("data-saved");
+        fit(el);
         clearMessage(el);
         say("");
         el.select();
