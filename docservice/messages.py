@@ -287,6 +287,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "По этой заявке учётная запись уже создана ({login})",
         "en": "An account was already issued for this request ({login})",
     },
+    "login_request_returned": {
+        "kk": "Бұл өтінім қайтарылған: {reason}",
+        "ru": "Эта заявка возвращена: {reason}",
+        "en": "This request was returned: {reason}",
+    },
+    "reject_reason_required": {
+        "kk": "Өтінімді қайтару себебін жазыңыз: оны кафедра меңгерушісі оқиды",
+        "ru": "Укажите причину возврата заявки: её прочитает заведующий кафедрой",
+        "en": "Write why the request is returned: the head of department reads it",
+    },
+    "student_has_account": {
+        "kk": "Сынақ кітапшасы {record_book} білім алушының есептік жазбасы бар ({login})",
+        "ru": "У обучающегося с зачётной книжкой {record_book} уже есть учётная запись ({login})",
+        "en": "The student with record book {record_book} already has an account ({login})",
+    },
     "upload_missing": {
         "kk": "Файлды таңдаңыз (.json немесе .xlsx)",
         "ru": "Выберите файл (.json или .xlsx)",

@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import policy
 from .clock import now as clock_now
 from .errors import DomainError, Invalid
-from .models import ROLES, ApiToken, User, UserRole, db
+from .models import ROLES, AccountEvent, ApiToken, User, UserRole, db
+from .models.login_requests import PASSWORD_RESET
 
 
 def _check_roles(roles) -> list[str]:
@@ -24,8 +25,20 @@ def _check_roles(roles) -> list[str]:
     return roles
 
 
+# One-time passwords are handed out on paper and typed by hand: letters and digits that cannot
+# be taken for one another (no 0/o, 1/l/i), in three groups of four — about 59 bits.
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def one_time_password() -> str:
-    return secrets.token_urlsafe(9)
+    return "-".join("".join(secrets.choice(READABLE) for _ in range(4)) for _ in range(3))
+
+
+def record_account_event(actor: User | None, action: str, subject: str, user: User | None = None,
+                         **detail) -> None:
+    """One row of the accounts' audit trail (no commit: the caller's transaction; never a password)."""
+    db.session.add(AccountEvent(at=clock_now(), actor_id=actor.id if actor else None, action=action,
+                                user_id=user.id if user else None, subject=subject[:200], detail=detail))
 
 
 PASSWORD_MIN_LENGTH = 10  # outside an app (its config says otherwise)
@@ -76,6 +89,15 @@ def create_user(actor: User | None, login: str, full_name: str, roles, password:
                 **fields) -> tuple[User, str]:
     """Create an account. Without ``password`` a one-time password is made and returned
     (shown once); it must be changed at first login."""
+    user, secret = new_user(actor, login, full_name, roles, password, **fields)
+    db.session.commit()
+    return user, secret
+
+
+def new_user(actor: User | None, login: str, full_name: str, roles, password: str | None = None,
+             **fields) -> tuple[User, str]:
+    """``create_user`` without the commit: the account joins the caller's transaction (a group's
+    accounts are made all or none)."""
     policy.require(actor, "users.manage")
     login = (login or "").strip()
     if not login:
@@ -92,7 +114,7 @@ def create_user(actor: User | None, login: str, full_name: str, roles, password:
     set_password(user, secret, must_change=password is None)
     user.role_rows = [UserRole(role=r) for r in roles]
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user, secret
 
 
@@ -174,6 +196,7 @@ def reset_password(actor: User | None, user: User) -> str:
     policy.require(actor, "users.manage")
     secret = one_time_password()
     set_password(user, secret, must_change=True)
+    record_account_event(actor, PASSWORD_RESET, user.login, user)
     db.session.commit()
     return secret
 

@@ -74,7 +74,7 @@ def test_role_pages_are_refused_to_other_roles(app, sample):
 
 # --- every write route (POST/PUT/PATCH/DELETE) × every role (issue 11b) --------------------
 
-WRITE_VALUES = {**VALUES, "document_id": "1", "period_id": "1"}
+WRITE_VALUES = {**VALUES, "document_id": "1", "period_id": "1", "record_book": "24010001"}
 # Writes anyone may send: signing in, the language, verifying a document.
 PUBLIC_WRITES = {"account.login", "account.language", "documents.verify", "docpages.verify", "docpages.verify_any"}
 REGISTRAR = frozenset({"registrar", "registrar_head"})
@@ -86,7 +86,8 @@ ROLE_WRITES = {
     **dict.fromkeys(["oversight.import_preview", "oversight.import_confirm", "oversight.import_cancel"],
                     REGISTRAR | {"methodist", "it"}),
     **dict.fromkeys(["oversight.substitute", "oversight.upload_ktp"], frozenset({"head_of_department"})),
-    "oversight.issue_account": {"it"},
+    **dict.fromkeys(["oversight.issue_account", "oversight.reject_login_request", "oversight.reset_password",
+                     "oversight.issue_student_account", "oversight.issue_group_accounts"], frozenset({"it"})),
     **dict.fromkeys(["oversight.visa", "oversight.decide", "oversight.grant", "oversight.give_back"],
                     REGISTRAR | {"head_of_department", "dean"}),
 }

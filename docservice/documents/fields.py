@@ -50,3 +50,8 @@ class SchoolRef(StoreRef):
 
 class UserRef(StoreRef):
     model, key, what = User, "login", "user"
+
+
+class TeacherRef(UserRef):
+    """A user who teaches: the form offers users with the teacher role only (of the journal's
+    department when the form has a journal chosen), not every member of staff."""

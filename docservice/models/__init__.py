@@ -3,7 +3,7 @@ from .base import db
 from .archive import BatchItem, BatchJob, NomenclatureFile
 from .documents import DocumentCounter, DocumentRendition, IssuedDocument
 from .curriculum import KINDS, AssessmentScheme, CurriculumItem, CurriculumPart, Period
-from .login_requests import LoginRequestHandled
+from .login_requests import AccountEvent, LoginRequestHandled
 from .journal import (
     CLOSED, EXAM, LOCKED, OPEN, Journal, JournalEvent, JournalTeacher, Lesson, Mark, MarkHistory,
 )
@@ -18,5 +18,5 @@ __all__ = [
     "Mark", "MarkHistory", "Department", "Group", "Program", "School", "Student", "ROLES",
     "ApiToken", "LoginFailure", "User", "UserRole", "WITH_CHANGE", "WITHOUT_CHANGE", "AccessGrant",
     "ReopenRequest", "Setting", "DocumentCounter", "DocumentRendition", "IssuedDocument", "LoginRequestHandled",
-    "BatchItem", "BatchJob", "NomenclatureFile", "ReminderSent",
+    "AccountEvent", "BatchItem", "BatchJob", "NomenclatureFile", "ReminderSent",
 ]

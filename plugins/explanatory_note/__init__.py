@@ -19,7 +19,7 @@ from docservice import hookimpl, policy, reopen
 from docservice.clock import now as clock_now
 from docservice.collation import name_key
 from docservice.documents import DocumentType, long_date, person, short_date, unit_forms
-from docservice.documents.fields import JournalRef, UserRef
+from docservice.documents.fields import JournalRef, TeacherRef
 from docservice.documents.rendering import words
 from docservice.documents.validation import coded
 from docservice.errors import Invalid
@@ -118,7 +118,7 @@ class ExplanatoryNoteInput(Schema):
         if isinstance(columns, list):
             data = {**data, "columns": [column_key(c) if isinstance(c, str) else c for c in columns]}
         return data
-    teacher = UserRef(load_default=None, metadata={
+    teacher = TeacherRef(load_default=None, metadata={
         "description": "Login of the journal's teacher who writes the note (default: the issuer, "
                        "else the journal's first teacher)"})
 

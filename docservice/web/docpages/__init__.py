@@ -109,7 +109,8 @@ def index():
 # --- the form -----------------------------------------------------------------------------------
 
 def _fields(doc_type):
-    return form_fields(doc_type.schema, StoreChoices(actor()))
+    # The values (a prefilled ?journal=, or the form as sent) narrow some choices: the journal's teachers.
+    return form_fields(doc_type.schema, StoreChoices(actor(), request.values))
 
 
 def _doc_options(doc_type, values) -> tuple[str, str]:

@@ -23,14 +23,15 @@ from dataclasses import dataclass, field as dc_field
 from flask import g
 from flask_babel import gettext
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ... import policy
+from ...collation import name_key
 from ...documents.fields import (
-    DepartmentRef, GroupRef, JournalRef, PeriodRef, SchoolRef, StoreRef, UserRef,
+    DepartmentRef, GroupRef, JournalRef, PeriodRef, SchoolRef, StoreRef, TeacherRef, UserRef,
 )
-from ...models import Department, Group, Journal, Period, School, User, db
+from ...models import Department, Group, Journal, Period, School, User, UserRole, db
 from ...safe_input import ascii_digits_only
 
 TRUE = ("on", "1", "true", "yes", "y")
@@ -134,10 +135,13 @@ class StoreChoices:
     """Options for the store references, from the store, once per request.
 
     Journals: those the user may view (policy ``journal.view``); groups, periods, departments,
-    schools: all of them; users: every staff member."""
+    schools: all of them; users: every staff member; teachers: users with the teacher role — of
+    the chosen journal's department and the journal's own teachers when ``values`` (the form as
+    sent or prefilled, ``?journal=J0001``) name a journal."""
 
-    def __init__(self, user):
+    def __init__(self, user, values=None):
         self.user = user
+        self.values = values or {}
         self._cache: dict = {}
 
     def for_field(self, field) -> list[tuple[str, str]]:
@@ -164,6 +168,8 @@ class StoreChoices:
             model = Department if isinstance(field, DepartmentRef) else School
             return [(r.code, f"{r.code} — {r.name(lang)}") for r in db.session.scalars(
                 select(model).order_by(model.code))]
+        if isinstance(field, TeacherRef):
+            return [(u.login, f"{u.full_name} ({u.login})") for u in self._teachers()]
         if isinstance(field, UserRef):
             users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
             return [(u.login, f"{u.full_name} ({u.login})") for u in users if u.roles - {"student"}]
@@ -174,6 +180,17 @@ class StoreChoices:
         records = db.session.scalars(select(model).order_by(getattr(model, key)))
         return [(str(getattr(r, key)), f"{getattr(r, key)} — {r.name(lang)}" if hasattr(r, "name")
                  and callable(r.name) else str(getattr(r, key))) for r in records]
+
+
+    def _teachers(self) -> list[User]:
+        query = select(User).join(UserRole).where(User.active.is_(True), UserRole.role == "teacher")
+        code = str(self.values.get("journal") or "").strip()
+        journal = db.session.scalar(select(Journal).where(Journal.code == code)) if code else None
+        if journal is None:
+            return sorted(db.session.scalars(query), key=lambda u: name_key(u.full_name))
+        own = {t.user_id for t in journal.staff}
+        users = db.session.scalars(query.where(or_(User.department_id == journal.department.id, User.id.in_(own))))
+        return sorted(users, key=lambda u: (u.id not in own, name_key(u.full_name)))
 
 
 def form_fields(schema: type[Schema] | Schema, choices: StoreChoices) -> list[FormField]:

@@ -11,7 +11,8 @@ the IT department and the student (SPEC §1, §4).
 | ``/registrar/import`` — dataset import, previewed, then confirmed | ``dataset.import`` |
 | ``/registrar/archive`` — archive printing and period-wide batch jobs; the nomenclature of files | ``archive.manage`` |
 | ``/registrar/register`` — the register of issued documents: search, files, XLSX export | ``register.view`` |
-| ``/it/logins`` — login requests → accounts with a one-time password | IT (``users.manage``) |
+| ``/it/logins`` — login requests → accounts with a one-time password, or returned with a reason; password reset | IT (``users.manage``) |
+| ``/it/students`` — student accounts from the contingent (one, or a whole group), a printable list | IT (``users.manage``) |
 | ``/my-grades`` — the student's own grades and GPA | student (``grades.own``) |
 
 Every step is a core service call (which asks ``policy`` again); each is also a JSON route
@@ -72,7 +73,8 @@ for endpoint, label, action, order in (
         ("oversight.import_page", lazy_gettext("Import"), "dataset.import", 60),
         ("oversight.archive", lazy_gettext("Archive"), "archive.manage", 62),
         ("oversight.register", lazy_gettext("Document register"), "register.view", 63),
-        ("oversight.logins", lazy_gettext("Login requests"), "users.manage", 65)):
+        ("oversight.logins", lazy_gettext("Login requests"), "users.manage", 65),
+        ("oversight.student_accounts_page", lazy_gettext("Student accounts"), "users.manage", 66)):
     nav.add(endpoint, label, roles=GLOBAL_RULES[action], order=order,
             waiting=_requests_waiting if endpoint == "oversight.requests" else None)
 

@@ -23,7 +23,8 @@ from ...models import (
     ReopenRequest, School, Student, User, UserRole, db,
 )
 from ...results import period_results, scheme_for, student_period_gpa, student_result
-from ...users import create_user
+from ...models.login_requests import ACCOUNT_ISSUED, LOGIN_REQUEST_REJECTED
+from ...users import new_user, record_account_event
 
 LOGIN_REQUEST = "login_request"
 
@@ -290,7 +291,9 @@ def login_request_json(document: IssuedDocument, handled: LoginRequestHandled | 
             "file_url": url_for("documents.file", number=document.number),
             "suggested_login": suggested_login(document),
             "account": {"login": handled.login, "issued_at": handled.at.isoformat(),
-                        "issued_by": _who(handled.handled_by)} if handled else None}
+                        "issued_by": _who(handled.handled_by)} if handled and handled.login else None,
+            "returned": {"reason": handled.rejected_reason, "at": handled.at.isoformat(),
+                         "by": _who(handled.handled_by)} if handled and handled.rejected_reason else None}
 
 
 def issue_account(actor: User | None, document: IssuedDocument, login: str) -> tuple[User, str]:
@@ -298,11 +301,7 @@ def issue_account(actor: User | None, document: IssuedDocument, login: str) -> t
     department and position from the request; a one-time password, returned once and
     stored only as a hash. The request is marked handled in the same transaction."""
     policy.require(actor, "users.manage")
-    if document.doc_type != LOGIN_REQUEST:
-        raise NotFound("not_found", what="document", key=document.number)
-    done = db.session.scalar(select(LoginRequestHandled).where(LoginRequestHandled.number == document.number))
-    if done is not None:
-        raise Invalid("login_request_done", field="number", login=done.login)
+    _refuse_if_answered(document)
     data = document.input or {}
     department = db.session.scalar(select(Department).where(Department.code == data.get("department")))
     position = data.get("position")
@@ -310,9 +309,9 @@ def issue_account(actor: User | None, document: IssuedDocument, login: str) -> t
               "position_kk" if document.lang == "kk" else "position_ru": position}
     row = LoginRequestHandled(number=document.number, login=(login or "").strip()[:64],
                               handled_by_id=actor.id if actor else None, at=clock_now())
-    db.session.add(row)  # committed by create_user together with the account: both or neither
+    db.session.add(row)  # committed together with the account and its audit row: all or none
     try:
-        user, secret = create_user(actor, login, data.get("full_name") or "", ["teacher"], **fields)
+        user, secret = new_user(actor, login, data.get("full_name") or "", ["teacher"], **fields)
     except IntegrityError:
         db.session.rollback()
         raise Invalid("login_request_done", field="number", login="—") from None
@@ -320,8 +319,39 @@ def issue_account(actor: User | None, document: IssuedDocument, login: str) -> t
         db.session.rollback()
         raise
     row.user_id = user.id
+    record_account_event(actor, ACCOUNT_ISSUED, document.number, user, login=user.login)
     db.session.commit()
     return user, secret
+
+
+def reject_login_request(actor: User | None, document: IssuedDocument, reason: str) -> LoginRequestHandled:
+    """IT returns the request instead of issuing the account; the head of department sees the
+    reason on the department page (and may file a new request)."""
+    policy.require(actor, "users.manage")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("reject_reason_required", field="reason")
+    _refuse_if_answered(document)
+    row = LoginRequestHandled(number=document.number, login=None, rejected_reason=reason[:2000],
+                              handled_by_id=actor.id if actor else None, at=clock_now())
+    db.session.add(row)
+    record_account_event(actor, LOGIN_REQUEST_REJECTED, document.number, reason=row.rejected_reason)
+    try:
+        db.session.commit()
+    except IntegrityError:  # answered meanwhile in another tab
+        db.session.rollback()
+        raise Invalid("login_request_done", field="number", login="—") from None
+    return row
+
+
+def _refuse_if_answered(document: IssuedDocument) -> None:
+    if document.doc_type != LOGIN_REQUEST:
+        raise NotFound("not_found", what="document", key=document.number)
+    done = db.session.scalar(select(LoginRequestHandled).where(LoginRequestHandled.number == document.number))
+    if done is not None and done.rejected_reason is not None:
+        raise Invalid("login_request_returned", field="number", reason=done.rejected_reason)
+    if done is not None:
+        raise Invalid("login_request_done", field="number", login=done.login)
 
 
 # --- the registrar's monitoring ----------------------------------------------------------
