@@ -139,9 +139,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Задание №{job} уже завершено ({state})",
         "en": "Job {job} has already ended ({state})",
     },
-    "forbidden": {
-        "kk": "Бұл әрекетке рұқсатыңыз жоқ ({action})",
-        "ru": "У вас нет прав на это действие ({action})",
+    "forbidden": {  # the action is a code (journals.mine): for the log and the API's JSON, not for a page
+        "kk": "Бұл әрекетке рұқсатыңыз жоқ",
+        "ru": "У вас нет прав на это действие",
         "en": "You are not allowed to do this ({action})",
     },
     "not_found": {

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, redirect, request, session, url_for
-from flask_babel import Babel, refresh
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_babel import Babel, gettext, refresh
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from ..auth import actor
 from .numbers import decimal_text
@@ -55,6 +56,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav.items_for
     app.jinja_env.filters["decimal"] = decimal_text
 
+    _error_pages(app)
+
     @app.route("/favicon.ico")
     def favicon():
         """Browsers ask for /favicon.ico whatever a page links to: the same icon."""
@@ -90,3 +93,26 @@ def init_app(app: Flask) -> None:
         if https:  # served over https (PUBLIC_URL): browsers keep to https from then on
             headers.setdefault("Strict-Transport-Security", hsts)
         return response
+
+
+def _error_pages(app: Flask) -> None:
+    """An address that does not exist, a form sent twice or too late, a method a page does not
+    take: a page in the user's language. The API (``/api/``) keeps flask-smorest's JSON."""
+    api_errors = app.error_handler_spec[None][None].get(HTTPException)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        if request.path.startswith("/api/") and api_errors is not None:
+            return api_errors(err)
+        return render_template("web/oversight/refused.html", message=http_error_message(err), status=err.code), \
+            err.code
+
+
+def http_error_message(err: HTTPException) -> str:
+    if isinstance(err, CSRFError):
+        return gettext("The form was open too long or was sent from another page: reload the page and send it again.")
+    if err.code == 404:
+        return gettext("There is no such page: check the address or start from the menu.")
+    if err.code == 405:
+        return gettext("This address is not opened that way: start from the menu.")
+    return gettext("The request could not be carried out (error %(code)s).", code=err.code)
