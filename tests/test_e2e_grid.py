@@ -197,3 +197,42 @@ def test_the_print_fits_a4_landscape_with_every_column(chromium, live_server, tm
     for word in ("РК2", "Экзамен", "Пропуски", "ТК", "РД", "Итог", "Буква", "Результат"):
         assert word in header, (word, header)                    # every column on the page
     assert "ждёт экзамена" in text
+
+
+def granted_reopening():
+    """A locked demo journal reopened for its teacher: one student's РК1 and exam."""
+    from datetime import date
+
+    from store import user
+    from test_e2e_stories import locked_journal_for_correction
+
+    from docservice import reopen
+    from docservice.models import Journal, db
+
+    case = locked_journal_for_correction()
+    journal = db.session.scalar(db.select(Journal).where(Journal.code == case["code"]))
+    req = reopen.file_request(user(case["teacher"]), journal, "with_change", "РК1 и экзамен перепутаны",
+                              students=[case["student"]], columns=["RK1", "EXAM"])
+    reopen.visa(user(case["head"]), req)
+    reopen.decide(user(case["dean"]), req, "7", date(2026, 11, 20))
+    access = reopen.grant(user("or.head"), req)
+    db.session.commit()
+    return case | {"until": access.expires_at.strftime("%d.%m.%Y %H:%M")}
+
+
+def test_the_cells_a_grant_opens_stand_out_and_are_in_view(chromium, live_server):
+    base, app, _ = live_server
+    case = in_app(app, granted_reopening)
+    with screen(chromium, 1366, 768) as page:
+        open_grid(page, base, case["teacher"], case["code"], lang="kk")
+        expect(page.locator(".legend")).to_have_text(
+            f"Белгіленген ұяшықтар сізге журналды қайта ашу өтінімі бойынша {case['until']} дейін ашық.")
+        cells = page.locator("td.granted")
+        expect(cells).to_have_count(2)
+        frame, results = box(page.locator(".grid-wrap")), box(page.locator("thead th.out").first)
+        for i in range(2):
+            cell = box(cells.nth(i))
+            assert frame["x"] <= cell["x"] and cell["x"] + cell["width"] <= results["x"] + 1, (cell, results)
+            assert cells.nth(i).evaluate("td => getComputedStyle(td).backgroundColor") != \
+                page.locator("td.lesson").first.evaluate("td => getComputedStyle(td).backgroundColor")
+        assert case["until"] in cells.first.locator("input").get_attribute("title")

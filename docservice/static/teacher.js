@@ -46,6 +46,18 @@
   window.addEventListener("resize", pinResults);
   table.pinResults = pinResults;
 
+  /* A reopening: the cells its grant opens are brought into the box's view (they are often
+     the midterms and the exam, at the far right of a long journal). */
+  var granted = Array.prototype.reduce.call(table.querySelectorAll("td.granted"), function (far, td) {
+    return far && far.offsetLeft >= td.offsetLeft ? far : td;
+  }, null);
+  if (granted) {
+    var pinned = table.tHead.querySelector("th.pinned.first");
+    var covered = pinned ? parseFloat(pinned.style.right) + pinned.offsetWidth : 0;  // under the results
+    var box = table.parentNode;
+    box.scrollLeft = Math.max(0, granted.offsetLeft + granted.offsetWidth + 40 - (box.clientWidth - covered));
+  }
+
   if (!table.querySelector("input.cell")) { return; }
 
   var meta = document.querySelector('meta[name="csrf-token"]');
