@@ -196,6 +196,35 @@ def test_a_students_password_is_reset_from_the_groups_page(app):
     assert re.search(r'<code class="ov-secret">[^<]+</code>', html)
 
 
+def test_the_json_routes_issue_return_and_reset(app):
+    from docservice.users import issue_token
+
+    api = app.test_client()
+    it = {"Authorization": f"Bearer {issue_token(None, user('it.admin'))}"}
+    r = api.post(f"/api/v1/groups/{GROUP}/student-accounts", headers=it)
+    accounts = r.get_json()["accounts"]
+    assert r.status_code == 201 and r.headers["Cache-Control"] == "no-store"
+    assert {a["record_book"] for a in accounts} == {s.record_book for s in student(accounts[0]["record_book"]).group.students}
+    assert all(a["login"] == "st" + a["record_book"] for a in accounts)
+    assert api.post(f"/api/v1/groups/{GROUP}/student-accounts", headers=it).get_json()["accounts"] == []
+    r = api.post("/api/v1/students/24010001/account", headers={**it, "Accept-Language": "kk"})
+    assert r.status_code == 422 and "есептік жазбасы бар (st24010001)" in r.get_json()["message"]
+
+    r = api.post("/api/v1/users/t.anat1/password-reset", headers=it)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store" and user("t.anat1").must_change_password
+    assert fresh_sign_in(app, "t.anat1", r.get_json()["one_time_password"])[1].status_code == 302
+
+    document = _login_request()
+    r = api.post(f"/api/v1/login-requests/{document.number}/reject", headers=it, json={"reason": "Дубликат"})
+    assert r.status_code == 200 and r.get_json()["returned"]["reason"] == "Дубликат"
+    assert [e.action for e in db.session.scalars(db.select(AccountEvent).order_by(AccountEvent.id))][-2:] == \
+        ["password_reset", "login_request_rejected"]
+    head = {"Authorization": f"Bearer {issue_token(None, user('head.anat'))}"}
+    assert api.post("/api/v1/users/t.anat2/password-reset", headers=head).status_code == 403
+    assert api.post("/api/v1/students/24010002/account", headers=head).status_code == 403
+    assert len(events("student_account_issued")) == len(accounts)  # the refused ones issued nothing
+
+
 # --- the explanatory note names a teacher, not any staff member ---------------------------------
 
 def _teacher_options(html) -> set[str]:

@@ -74,7 +74,7 @@ def test_role_pages_are_refused_to_other_roles(app, sample):
 
 # --- every write route (POST/PUT/PATCH/DELETE) × every role (issue 11b) --------------------
 
-WRITE_VALUES = {**VALUES, "document_id": "1", "period_id": "1", "record_book": "24010001"}
+WRITE_VALUES = {**VALUES, "document_id": "1", "period_id": "1", "record_book": "24010001", "login": "t.anat1"}
 # Writes anyone may send: signing in, the language, verifying a document.
 PUBLIC_WRITES = {"account.login", "account.language", "documents.verify", "docpages.verify", "docpages.verify_any"}
 REGISTRAR = frozenset({"registrar", "registrar_head"})
@@ -96,7 +96,8 @@ ROLE_API_WRITES = {
     **dict.fromkeys(["archive_api.start", "archive_api.cancel", "archive_api.put_nomenclature",
                      "oversight_api.journal_deadline", "oversight_api.period_rule"], REGISTRAR),
     "oversight_api.import_file": REGISTRAR | {"methodist", "it"},
-    "oversight_api.issue_account": {"it"},
+    **dict.fromkeys(["oversight_api.issue_account", "oversight_api.reject_login_request", "oversight_api.reset_password",
+                     "oversight_api.issue_student_account", "oversight_api.issue_group_accounts"], frozenset({"it"})),
 }
 USER_ROLES = {"head.anat": {"teacher", "head_of_department"}, "or.head": {"registrar", "registrar_head"}}
 

@@ -15,15 +15,16 @@ from pathlib import Path
 from flask import jsonify, request
 from flask_smorest import Blueprint
 
-from ... import policy, reopen
+from ... import policy, reopen, student_accounts
 from ...api.documents import signed_in
 from ...auth import actor, request_lang
 from ...clock import now, today
 from ...errors import DatasetError, Invalid
 from ...importer import import_dataset, read_dataset
-from ...journals import find_journal, set_deadline, set_period_rule
+from ...journals import find_journal, find_user, set_deadline, set_period_rule
 from ...models import Department, db
 from ...monitoring import report as monitoring_report
+from ...users import reset_password as reset
 from . import data
 from .common import form_date
 
@@ -292,6 +293,54 @@ def issue_account(number):
                         "one_time_password": secret, "request": document.number})
     response.headers["Cache-Control"] = "no-store"
     return response, 201
+
+
+@blp.route("/login-requests/<path:number>/reject", methods=["POST"])
+@blp.doc(summary="Return a login request with a reason (the head of department reads it)",
+         requestBody=_body_doc({"reason": {"type": "string"}}, ("reason",)), responses=ERRORS)
+@signed_in
+def reject_login_request(number):
+    row = data.reject_login_request(actor(), data.find_login_request(number), str(_body().get("reason") or ""))
+    return jsonify({"request": row.number, "returned": {"reason": row.rejected_reason, "at": row.at.isoformat()}})
+
+
+def _once(payload: dict, status: int = 201):
+    """An answer with one-time passwords: not cached, not kept, not shown again."""
+    response = jsonify(payload)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
+@blp.route("/users/<login>/password-reset", methods=["POST"])
+@blp.doc(summary="A new one-time password for the user (in this answer only; the old one and every session end)",
+         responses=ERRORS)
+@signed_in
+def reset_password(login):
+    user = find_user(login)
+    return _once({"login": user.login, "one_time_password": reset(actor(), user)}, 200)
+
+
+def _issued_json(issued) -> list[dict]:
+    return [{"record_book": i.student.record_book, "full_name": i.student.full_name, "group": i.student.group.code,
+             "login": i.login, "one_time_password": i.secret} for i in issued]
+
+
+@blp.route("/students/<record_book>/account", methods=["POST"])
+@blp.doc(summary="The student's account (login st + record book); the one-time password is in this answer only",
+         responses=ERRORS)
+@signed_in
+def issue_student_account(record_book):
+    student = student_accounts.find_student(record_book)
+    return _once({"accounts": _issued_json([student_accounts.issue_for_student(actor(), student)])})
+
+
+@blp.route("/groups/<code>/student-accounts", methods=["POST"])
+@blp.doc(summary="Accounts for every student of the group who has none (who has one is skipped); the "
+                 "one-time passwords are in this answer only", responses=ERRORS)
+@signed_in
+def issue_group_accounts(code):
+    group = student_accounts.find_group(code)
+    return _once({"accounts": _issued_json(student_accounts.issue_for_group(actor(), group))})
 
 
 # --- student -------------------------------------------------------------------------------
