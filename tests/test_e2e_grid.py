@@ -204,20 +204,23 @@ def granted_reopening():
     from datetime import date
 
     from store import user
-    from test_e2e_stories import locked_journal_for_correction
 
     from docservice import reopen
-    from docservice.models import Journal, db
+    from docservice.models import LOCKED, Journal, db
+    from docservice.web.teacher.grid import effective_state, unfinished_request
 
-    case = locked_journal_for_correction()
-    journal = db.session.scalar(db.select(Journal).where(Journal.code == case["code"]))
-    req = reopen.file_request(user(case["teacher"]), journal, "with_change", "РК1 и экзамен перепутаны",
-                              students=[case["student"]], columns=["RK1", "EXAM"])
-    reopen.visa(user(case["head"]), req)
-    reopen.decide(user(case["dean"]), req, "7", date(2026, 11, 20))
+    journal = next(j for j in db.session.scalars(db.select(Journal).order_by(Journal.code))
+                   if effective_state(j, DEMO_NOW) == LOCKED and j.holds_exam and unfinished_request(j) is None
+                   and len([s for s in j.staff if s.role == "teacher"]) == 1)
+    teacher = next(s.user for s in journal.staff if s.role == "teacher")
+    student = sorted(s.record_book for s in journal.group.students)[0]
+    req = reopen.file_request(teacher, journal, "with_change", "РК1 и экзамен перепутаны",
+                              students=[student], columns=["RK1", "EXAM"])
+    reopen.visa(journal.department.head, req)
+    reopen.decide(journal.group.program.school.dean, req, "7", date(2026, 11, 20))
     access = reopen.grant(user("or.head"), req)
     db.session.commit()
-    return case | {"until": access.expires_at.strftime("%d.%m.%Y %H:%M")}
+    return {"code": journal.code, "teacher": teacher.login, "until": access.expires_at.strftime("%d.%m.%Y %H:%M")}
 
 
 def test_the_cells_a_grant_opens_stand_out_and_are_in_view(chromium, live_server):
