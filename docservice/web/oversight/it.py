@@ -24,7 +24,10 @@ from .common import page, say
 def logins():
     pending = [data.login_request_json(d) for d in data.pending_login_requests()]
     handled = data.handled_login_requests()
-    return render_template("web/oversight/logins.html", pending=pending, handled=handled)
+    # Whom each answered request asked for (a returned one has no account to name them).
+    asked = {d.number: (d.input or {}).get("full_name") for d in db.session.scalars(select(IssuedDocument).where(
+        IssuedDocument.number.in_([h.number for h in handled])))}
+    return render_template("web/oversight/logins.html", pending=pending, handled=handled, asked=asked)
 
 
 def _login_request(document_id: int) -> IssuedDocument:
