@@ -93,7 +93,7 @@ def test_head_records_a_substitution_of_the_same_department_only(app):
     r = post(client, "/department/journals/J0001/substitute",
              {"substitute": "t.phys1", "protocol": "№ 5"}, "/department")
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Замещающим может быть только преподаватель кафедры журнала (ANAT)" in html
+    assert "Замещающим может быть только преподаватель кафедры журнала (Кафедра анатомии)" in html
     kk = signed_in(app, "head.anat", lang="kk")
     r = post(kk, "/department/journals/J0001/substitute", {"substitute": "t.anat3", "protocol": ""}, "/department")
     assert "міндетті өріс толтырылмаған" in kk.get(r.headers["Location"]).get_data(as_text=True)

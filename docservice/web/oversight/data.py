@@ -104,7 +104,9 @@ def appoint(actor: User | None, journal: Journal, login: str, protocol: str, val
         raise Invalid("period_order", field="valid_until")
     policy.require(actor, "journal.substitute", journal)
     if substitute.department_id != journal.department.id:
-        raise Invalid("substitute_other_department", field="substitute", department=journal.department.code)
+        department = journal.department  # named in the user's language, not by its code
+        raise Invalid("substitute_other_department", field="substitute",
+                      department={"kk": department.name("kk"), "ru": department.name("ru")})
     return appoint_substitute(actor, journal, substitute, protocol, valid_from, valid_until)
 
 
