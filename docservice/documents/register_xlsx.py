@@ -48,10 +48,45 @@ def _cell(ws, value):
     return cell
 
 
+class Sheet(NamedTuple):
+    title: str
+    columns: list[Column]
+    rows: Iterable[Iterable]   # str, date, datetime, numbers or None
+
+
+# Excel refuses these in a sheet's name (a period's "2026-2027/1", say).
+SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+
+
 def workbook(title: str, columns: list[Column], rows: Iterable[Iterable]) -> bytes:
     """One sheet: ``columns``' headers, then ``rows`` (str, date, datetime, numbers or None)."""
+    return workbook_of([Sheet(title, columns, rows)])
+
+
+def workbook_of(sheets: Iterable[Sheet]) -> bytes:
+    """A sheet for each of ``sheets``, each as ``workbook`` writes its one."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])  # Excel's limit for a sheet's name
+    names: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(wb, _sheet_name(sheet.title, names), sheet.columns, sheet.rows)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    """Excel's rules for a sheet's name: 31 characters, none of ``[]:*?/\\``, unique."""
+    base = (str(title).translate(SHEET_NAME_FORBIDDEN).strip() or "-")[:31]
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base[:31 - len(str(n)) - 1]} {n}"
+    taken.add(name.lower())
+    return name
+
+
+def _write_sheet(wb: Workbook, name: str, columns: list[Column], rows: Iterable[Iterable]) -> None:
+    ws = wb.create_sheet(name)
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
@@ -64,6 +99,3 @@ def workbook(title: str, columns: list[Column], rows: Iterable[Iterable]) -> byt
     ws.append(header)
     for row in rows:
         ws.append([_cell(ws, value) for value in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()

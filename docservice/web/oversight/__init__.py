@@ -5,9 +5,10 @@ the IT department and the student (SPEC §1, §4).
 |---|---|
 | ``/department`` — the department's journals, substitution, login requests | head of department (``department.view``) |
 | ``/requests`` — reopen requests waiting for a visa, the dean's council or a grant; open grants | ``requests.inbox`` |
-| ``/summary`` — summary vedomosts per group and period | dean, registrar (``summary.view``) |
+| ``/summary`` — summary vedomosts per group and period (XLSX), the groups' journals | dean, registrar (``summary.view``) |
+| ``/journals/<code>/print`` — a journal on A4 landscape sheets | whoever may read it (``journal.view``) |
 | ``/registrar/deadlines`` — the period's closing rule, each journal's deadline | ``period.deadlines`` |
-| ``/registrar/monitoring`` — journals per department, reopenings, levels, memos | ``monitoring.view`` |
+| ``/registrar/monitoring`` — journals per department, reopenings, levels, memos (XLSX); each figure's journals | ``monitoring.view`` |
 | ``/registrar/import`` — dataset import, previewed, then confirmed | ``dataset.import`` |
 | ``/registrar/archive`` — archive printing and period-wide batch jobs; the nomenclature of files | ``archive.manage`` |
 | ``/registrar/register`` — the register of issued documents: search, files, XLSX export | ``register.view`` |
@@ -78,7 +79,9 @@ for endpoint, label, action, order in (
     nav.add(endpoint, label, roles=GLOBAL_RULES[action], order=order,
             waiting=_requests_waiting if endpoint == "oversight.requests" else None)
 
-from . import archive, department, it, register, registrar, requests, student  # noqa: E402,F401  (routes on bp)
+from . import (  # noqa: E402,F401  (routes on bp)
+    archive, department, it, journal_print, monitoring_pages, register, registrar, requests, student,
+)
 
 
 def init_api(app) -> None:

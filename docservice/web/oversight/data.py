@@ -4,7 +4,7 @@ rules stay in ``policy`` and the services, never here."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app, url_for
@@ -68,13 +68,19 @@ def staff_json(journal: Journal) -> list[dict]:
             for t in sorted(journal.staff, key=lambda t: (t.role != "teacher", name_key(t.user.full_name)))]
 
 
+def due_soon(journal: Journal, day: date) -> bool:
+    """Open and due within ``REMIND_DAYS`` days: the journals whose teachers are being reminded."""
+    return effective_state(journal, day) == OPEN and journal.deadline <= day + timedelta(
+        days=current_app.config["REMIND_DAYS"])
+
+
 def journal_json(journal: Journal, lang: str, day: date) -> dict:
     department = journal.department
     return {"code": journal.code, "title": journal.title(lang), "group": journal.group.code,
             "period": journal.period.code, "department": department.code, "department_name": department.name(lang),
             "teachers": staff_json(journal), "final_control": _iso(journal.final_control),
             "deadline": _iso(journal.deadline), "deadline_set": journal.deadline_override is not None,
-            "state": effective_state(journal, day),
+            "state": effective_state(journal, day), "due_soon": due_soon(journal, day),
             "closed_late": journal.closed_late or effective_state(journal, day) == LOCKED}
 
 
@@ -362,23 +368,49 @@ def academic_years() -> list[str]:
     return list(db.session.scalars(select(Period.academic_year).distinct().order_by(Period.academic_year.desc())))
 
 
-def journal_counts(academic_year: str, day: date) -> list[dict]:
-    """Per department: journals open, closed, locked at the deadline, and closed late."""
-    journals = db.session.scalars(select(Journal).join(Period).where(Period.academic_year == academic_year)).all()
-    counts: dict[int, Counter] = defaultdict(Counter)
+def year_journals(academic_year: str, lang: str, day: date) -> list[tuple[Journal, dict]]:
+    """Every journal of the academic year's periods with its row (``journal_json``)."""
+    journals = db.session.scalars(journals_query().join(Period, Journal.period_id == Period.id)
+                                  .where(Period.academic_year == academic_year)).all()
+    return [(j, journal_json(j, lang, day)) for j in sorted(journals, key=lambda j: (j.period.code, j.code))]
+
+
+# The monitoring's figures of a department's journals: what each counts, one test for the
+# count on the page and for the list of journals behind it.
+FIGURES = {"total": lambda row: True, OPEN: lambda row: row["state"] == OPEN,
+           "due_soon": lambda row: row["due_soon"], CLOSED: lambda row: row["state"] == CLOSED,
+           LOCKED: lambda row: row["state"] == LOCKED, "closed_late": lambda row: row["closed_late"]}
+
+
+def journal_counts(academic_year: str, day: date, lang: str = "ru") -> list[dict]:
+    """Per department: journals in all, open, due soon, closed, locked at the deadline, and
+    closed late or overdue (``FIGURES``)."""
+    by_department: dict[str, list[dict]] = defaultdict(list)
     departments = {}
-    for journal in journals:
-        department = journal.department
-        departments[department.id] = department
-        state = effective_state(journal, day)
-        counts[department.id][state] += 1
-        counts[department.id]["total"] += 1
-        if journal.closed_late or state == LOCKED:
-            counts[department.id]["late"] += 1
-    return [{"department": d.code, "department_obj": d, "total": counts[d.id]["total"],
-             "open": counts[d.id][OPEN], "closed": counts[d.id][CLOSED], "locked": counts[d.id][LOCKED],
-             "closed_late": counts[d.id]["late"]}
-            for d in sorted(departments.values(), key=lambda d: d.code)]
+    for journal, row in year_journals(academic_year, lang, day):
+        departments[row["department"]] = journal.department
+        by_department[row["department"]].append(row)
+    counts = []
+    for code in sorted(departments):
+        figures = {name: sum(1 for row in by_department[code] if test(row)) for name, test in FIGURES.items()}
+        counts.append({"department": code, "department_obj": departments[code], **figures})
+    return counts
+
+
+def reopened_rows(academic_year: str, lang: str, day: date, department: str | None = None,
+                  teacher: str | None = None, with_change: bool = False) -> list[tuple[Journal, dict]]:
+    """The reopenings the monitoring counts (``monitoring.reopenings``), one row each: the
+    journal's row with who reopened it, how and when access was given."""
+    rows = []
+    for request in monitoring.reopenings(academic_year):
+        if (department and request.journal.department.code != department) or \
+                (teacher and request.teacher.login != teacher) or (with_change and request.kind != WITH_CHANGE):
+            continue
+        row = journal_json(request.journal, lang, day)
+        row["reopening"] = {"teacher": request.teacher.full_name, "kind": request.kind, "status": request.status,
+                            "granted_at": _iso(request.granted_at)}
+        rows.append((request.journal, row))
+    return rows
 
 
 def monitoring_report(actor: User, academic_year: str) -> dict:
@@ -408,17 +440,19 @@ def dean_school_ids(user: User) -> set[int]:
 
 def summary_groups(user: User, period: Period, day: date) -> list[dict]:
     """The groups with journals in the period (a dean: of the school's programmes), with
-    how many of their journals are closed — a summary vedomost is formed when all are."""
+    how many of their journals are closed — a summary vedomost is formed when all are — and
+    the journals with their state (``list``)."""
     query = select(Journal).where(Journal.period_id == period.id)
     if not user.has_role("registrar", "registrar_head"):
         schools = dean_school_ids(user)
         query = query.join(Group, Journal.group_id == Group.id).join(Program, Group.program_id == Program.id) \
             .where(Program.school_id.in_(schools or {-1}))
     groups: dict[int, dict] = {}
-    for journal in db.session.scalars(query):
-        row = groups.setdefault(journal.group_id, {"group": journal.group, "journals": 0, "closed": 0})
+    for journal in db.session.scalars(query.order_by(Journal.code)):
+        row = groups.setdefault(journal.group_id, {"group": journal.group, "journals": 0, "closed": 0, "list": []})
         row["journals"] += 1
         row["closed"] += effective_state(journal, day) == CLOSED
+        row["list"].append((journal, effective_state(journal, day)))
     return sorted(groups.values(), key=lambda r: r["group"].code)
 
 

@@ -1,6 +1,6 @@
-"""The registrar's office: deadlines (the period's rule and each journal's date), monitoring,
-the import of the contingent and curriculum (previewed, then confirmed — all or nothing),
-and the summary vedomosts (also the dean's office's page)."""
+"""The registrar's office: deadlines (the period's rule and each journal's date), the import
+of the contingent and curriculum (previewed, then confirmed — all or nothing), and the
+summary vedomosts (also the dean's office's page). Monitoring: ``monitoring_pages``."""
 from __future__ import annotations
 
 import re
@@ -14,13 +14,16 @@ from flask_babel import gettext as _, lazy_gettext
 
 from ...auth import actor
 from ...clock import today
+from ...documents import issuing
 from ...documents.context import folded
+from ...documents.rendering import words
 from ...errors import DatasetError, DomainError, Invalid, NotFound
 from ...importer import import_dataset, read_dataset
 from ...journals import find_journal, set_deadline, set_period_rule
 from ...models import Department, Period, db
 from . import bp, data
-from .common import COLLECTIONS, LEVELS, STATES, data_lang, form_date, form_int, page, say
+from .common import COLLECTIONS, STATES, data_lang, form_date, form_int, page, say
+from .exports import summary_xlsx, xlsx_response
 
 # --- deadlines -----------------------------------------------------------------------------
 
@@ -122,22 +125,6 @@ def journal_deadline(code):
     return _back_to_deadlines()
 
 
-# --- monitoring ----------------------------------------------------------------------------
-
-
-@bp.get("/registrar/monitoring")
-@page("monitoring.view")
-def monitoring():
-    years = data.academic_years()
-    year = request.args.get("year") if request.args.get("year") in years else (years[0] if years else None)
-    counts = data.journal_counts(year, today()) if year else []
-    report = data.monitoring_report(actor(), year) if year else {"teachers": [], "departments": []}
-    memo = [t for t in report["teachers"] if t["memo"]]
-    period = data.latest_period_of(year) if year else None
-    return render_template("web/oversight/monitoring.html", years=years, year=year, counts=counts,
-                           report=report, memo=memo, levels=LEVELS, period=period, lang=data_lang())
-
-
 # --- summary vedomosts (registrar and dean) ----------------------------------------------------
 
 
@@ -149,7 +136,25 @@ def summary():
     groups = data.summary_groups(actor(), period, today()) if period else []
     whole = actor().has_role("registrar", "registrar_head")
     return render_template("web/oversight/summary.html", periods=periods, period=period, groups=groups,
-                           whole=whole)
+                           whole=whole, lang=data_lang(), states=STATES)
+
+
+@bp.get("/summary.xlsx")
+@page("summary.view")
+def summary_workbook():
+    """The summary vedomosts of the period's groups the user sees (``?group=``: one), a sheet
+    per group, as the document lays them out (its ``build_context``)."""
+    period = data.find_period(request.args.get("period") or "")
+    groups = [row["group"] for row in data.summary_groups(actor(), period, today())]
+    wanted = request.args.get("group")
+    if wanted:
+        groups = [group for group in groups if group.code == wanted]
+    if not groups:
+        raise NotFound("not_found", what="group", key=wanted or period.code)
+    document, lang = issuing.registry().get("summary_vedomost"), data_lang()
+    contexts = [document.build_context({"group": group, "period": period}, lang) for group in groups]
+    return xlsx_response(summary_xlsx(contexts, words(document, lang)),
+                         f"summary-{period.code}" + (f"-{wanted}" if wanted else ""))
 
 
 # --- import ----------------------------------------------------------------------------------
