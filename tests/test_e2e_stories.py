@@ -1,14 +1,18 @@
 """In the browser, the four stories of the web pages, as their users live them:
 
 1. a teacher enters marks with the keyboard, sees a refused value, and closes the journal;
-2. a late correction: explanatory note → visa → dean's council → access → the corrected cell
-   → the individual vedomost with the corrected grade;
+2. a late correction: the locked journal's note button → the request's step in the banner →
+   visa → dean's council → access (My journals, the home page, the banner say so) → the
+   corrected cell → one button finishes and issues the individual vedomost (file 02-08), which
+   the request then shows by number;
 3. the registrar prints a group's summary vedomost from the Summary page;
 4. the IT department issues a login from a head of department's request, and the new
    teacher must change the one-time password first.
 
 With ``DOCSERVICE_SCREENSHOTS=1`` the main pages are also saved in kk and ru to
-``docs/screenshots/<name>_<lang>.png`` (the README's tour); by default nothing is written.
+``docs/screenshots/<name>_<lang>.png`` (the README's tour); with ``DOCSERVICE_STEP_SHOTS=<dir>``
+the reopening's steps are saved there at 1366×768 and 390×844, to look at; by default nothing
+is written.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 SHOTS = os.environ.get("DOCSERVICE_SCREENSHOTS") == "1"
 SHOT_DIR = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+STEP_DIR = os.environ.get("DOCSERVICE_STEP_SHOTS")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -66,6 +71,18 @@ def shoot(page, name: str, back: str = "ru") -> None:
         switch_lang(page, lang)
         page.screenshot(path=str(SHOT_DIR / f"{name}_{lang}.png"))
     switch_lang(page, back)
+
+
+def step(page, name: str) -> None:
+    """The page as a desktop and a phone show it, ``<dir>/<name>_1366.png`` and ``_390.png``
+    (only with ``DOCSERVICE_STEP_SHOTS``); the page is left at its desktop size."""
+    if not STEP_DIR:
+        return
+    Path(STEP_DIR).mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(Path(STEP_DIR) / f"{name}_{width}.png"))
+    page.set_viewport_size({"width": 1366, "height": 768})
 
 
 def in_app(app, work):
@@ -149,10 +166,9 @@ def test_a_teacher_enters_marks_and_closes_the_journal(page, live_server):
 
 # --- 2. a late correction, through the whole reopening, to the individual vedomost -------------
 
-def closed_journal_for_correction():
-    """A locked demo journal with no unfinished request, closed (late) by its teacher; a student
-    with an exam mark, whose exam the correction changes."""
-    from docservice.journals import close_journal
+def locked_journal_for_correction():
+    """A demo journal locked at its deadline with no unfinished request (its teacher missed
+    the deadline); a student with an exam mark, whose exam the correction changes."""
     from docservice.models import LOCKED, Journal, db
     from docservice.results import results_json
     from docservice.web.teacher.grid import effective_state, unfinished_request
@@ -165,8 +181,6 @@ def closed_journal_for_correction():
         rows = [r for r in results_json(journal) if r.get("exam") is not None and r["status"] != "pending"]
         if not rows:
             continue
-        close_journal(teachers[0], journal)
-        db.session.commit()
         student = next(s for s in journal.group.students if s.record_book == rows[0]["student_id"])
         school = journal.group.program.school
         return {"code": journal.code, "teacher": teachers[0].login, "head": journal.department.head.login,
@@ -177,15 +191,18 @@ def closed_journal_for_correction():
 
 def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost(new_page, live_server):
     base, app, _ = live_server
-    case = in_app(app, closed_journal_for_correction)
+    case = in_app(app, locked_journal_for_correction)
     code, student = case["code"], case["student"]
     new_exam = "88" if int(float(case["exam"])) != 88 else "77"
 
-    # the teacher writes the explanatory note: with grade change, one student, the exam column
+    # the teacher missed the deadline: the locked journal's banner offers the note as a button
     teacher = new_page(base, case["teacher"])
+    teacher.set_viewport_size({"width": 1366, "height": 768})
     teacher.goto(f"{base}/journals/{code}")
-    expect(teacher.locator("section.banner .state")).to_have_text("закрыт")
-    teacher.get_by_role("link", name=re.compile("объяснительную")).click()
+    banner = teacher.locator("section.banner")
+    expect(banner.locator(".state")).to_have_text("заблокирован по сроку")
+    step(teacher, "reopen_1_locked")
+    banner.get_by_role("link", name="Написать объяснительную (заявка на повторное открытие)").click()
     teacher.wait_for_url(f"{base}/journals/{code}/note")
     teacher.fill("input[name=wrong_entry_date]", case["final_control"])
     teacher.fill("textarea[name=reason]", "Экзаменационная оценка внесена с ошибкой при переносе из протокола")
@@ -199,6 +216,13 @@ def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost
     request_row = teacher.locator("#requests tbody tr").first
     expect(request_row).to_contain_text("ждёт визы заведующего кафедрой")
     request_id = int(request_row.locator("td").first.inner_text())
+    # the banner now says where the request stands, with no second note to write
+    expect(banner.locator(".pending")).to_contain_text(
+        f"Заявка №{request_id} на повторное открытие (с изменением оценок) в работе: подана, ждёт визы "
+        "заведующего кафедрой.")
+    expect(banner.get_by_role("link", name=re.compile("объяснительную"))).to_have_count(0)
+    teacher.goto(f"{base}/journals/{code}")
+    step(teacher, "reopen_2_pending")
 
     # the head of department visas the note
     head = new_page(base, case["head"])
@@ -231,8 +255,25 @@ def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost
     expect(registrar.locator(".flash.ok")).to_contain_text("Доступ открыт")
     assert asked[0].startswith("Завизировать объяснительную записку") and asked[1].startswith("Открыть журнал")
 
-    # the teacher changes the one covered cell, and finishes the reopening
-    teacher.goto(f"{base}/journals/{code}")
+    # the teacher learns it: the home page, My journals, the journal's banner
+    teacher.goto(f"{base}/")
+    waiting = teacher.locator("li.waiting-granted")
+    expect(waiting).to_contain_text(f"Журнал открыт для ваших исправлений по заявке №{request_id} до ")
+    step(teacher, "reopen_3_home")
+    teacher.get_by_role("link", name="Мои журналы").first.click()
+    row = teacher.locator("table.journals tbody tr").first
+    expect(row).to_contain_text(code)
+    expect(row).to_contain_text(re.compile(r"доступ открыт до \d\d\.\d\d\.\d{4} \d\d:\d\d"))
+    step(teacher, "reopen_4_my_journals")
+    row.get_by_role("link", name=code).click()
+    expect(banner.locator(".state")).to_contain_text("доступ открыт до")
+    expect(banner.locator(".grant")).to_contain_text(case["name"])
+    finish = banner.get_by_role("button", name="Завершить и сформировать индивидуальную ведомость")
+    box = finish.bounding_box()
+    assert box["y"] + box["height"] <= 768, box                 # in sight without scrolling
+    step(teacher, "reopen_5_granted")
+
+    # the teacher changes the one covered cell, and finishes: one button, the vedomost issued
     cells = teacher.locator("input.cell")
     expect(cells).to_have_count(1)
     expect(cells).to_have_attribute("data-student", student)
@@ -245,27 +286,34 @@ def test_a_late_correction_goes_through_the_reopening_to_the_individual_vedomost
     expect(teacher.locator("#grid-status")).to_have_text("Сохранено")
     expect(row.locator('[data-out="final"]')).not_to_have_text(final_before)
     final_after = row.locator('[data-out="final"]').inner_text()
-    teacher.get_by_role("button", name="Завершить и сформировать индивидуальную ведомость").click()
-    expect(teacher.locator(".flash.ok")).to_contain_text("Повторное открытие завершено")
-    expect(teacher.locator("input.cell")).to_have_count(0)
-
-    # the individual vedomost: its form opens from the request, the draft and the issued file
-    teacher.get_by_role("link", name="Сформировать индивидуальную ведомость").click()
-    teacher.wait_for_url(f"{base}/documents/vedomost?request={request_id}")
-    expect(teacher.locator("h1")).to_contain_text("едомость")
-    teacher.select_option("#f-_lang", "ru")
-    with teacher.expect_response(re.compile(r"/documents/vedomost/preview$")) as answer:
-        teacher.locator("button[data-preview]").click()
-    draft = answer.value
-    assert draft.status == 200 and draft.headers["content-type"] == "application/pdf"
-    expect(teacher.locator("[data-preview-section]")).to_be_visible()
-    teacher.locator("form.docform button.primary").click()
-    teacher.wait_for_url(re.compile(r"/documents/issued/"))
+    banner.locator("select[name=doc_lang]").select_option("ru")
+    finish.click()
+    teacher.wait_for_url(re.compile(r"/documents/issued/02-08/"))
     number = teacher.locator("h1").inner_text().split()[-1]
+    assert number.startswith("02-08/")
+    expect(teacher.locator(".flash.ok")).to_have_text(
+        f"Повторное открытие завершено: журнал снова закрыт, индивидуальная ведомость {number} выдана.")
+    step(teacher, "reopen_6_issued")
     text = pdf_text(download(teacher, teacher.get_by_role("link", name=re.compile("Скачать")).get_attribute("href")))
     assert number in text and "индивидуальная" in text and "протокол Совета деканата № 12" in text
     # The sheet prints every figure with two decimals and a comma («88,00»).
     assert re.search(rf"^1 {re.escape(case['name'])} {student} \S+ {new_exam},00 {final_after},00 ", text, re.M), text
+
+    # the journal is closed again; its request shows the vedomost's number, no form to fill
+    teacher.goto(f"{base}/journals/{code}")
+    expect(teacher.locator("input.cell")).to_have_count(0)
+    expect(banner.locator(".state")).to_have_text("закрыт")
+    request_row = teacher.locator(f"#requests tbody tr.req-completed")
+    expect(request_row.get_by_role("link", name=number)).to_have_attribute("href", f"/documents/issued/{number}")
+    expect(teacher.get_by_role("link", name="Сформировать индивидуальную ведомость")).to_have_count(0)
+    step(teacher, "reopen_7_closed_again")
+
+    # the vedomost's form opened from the request: its journal and kind, the file it is numbered in
+    teacher.goto(f"{base}/documents/vedomost?request={request_id}")
+    expect(teacher.locator("select[name=journal] option:checked")).to_have_attribute("value", code)
+    expect(teacher.locator("select[name=kind] option:checked")).to_have_attribute("value", "individual")
+    expect(teacher.locator("p.hint").first).to_contain_text("02-08")
+    step(teacher, "reopen_8_form")
 
 
 # --- 3. the registrar prints a group's summary vedomost ----------------------------------------

@@ -274,7 +274,7 @@ def test_home_page_shows_what_is_waiting(app, scene):
     d_teacher = requests["D"].teacher
     html = page(signed_in(app, d_teacher.login, lang="ru"), "/")
     assert "Ожидает вас" in html
-    assert f'href="/journals/{journals["D"].code}#requests"' in html
+    assert f'href="/journals/{journals["D"].code}"' in html      # the finish button is at the top
     assert "заканчивается 08.11.2026 09:00" in html
     assert f"«{journals['D'].title('ru')}», группа {journals['D'].group.code}" in html
 

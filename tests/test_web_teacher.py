@@ -11,7 +11,7 @@ from web_client import csrf, signed_in
 from docservice import reopen
 from docservice.collation import name_key
 from docservice.journals import close_journal, history, set_mark
-from docservice.models import CLOSED, ReopenRequest, db
+from docservice.models import CLOSED, IssuedDocument, ReopenRequest, db
 from docservice.results import results_json
 from docservice.users import issue_token
 
@@ -222,7 +222,9 @@ def test_a_grant_opens_only_its_cells_and_the_teacher_completes_it(app, sample, 
     db.session.refresh(req)
     assert req.status == "completed" and journal("J0001").state == CLOSED
     page = client.get("/journals/J0001").get_data(as_text=True)
-    assert not inputs(page) and f'href="/documents/vedomost?request={req.id}"' in page
+    # Finishing issued the individual vedomost: the request shows its number, not its form.
+    number = db.session.scalar(db.select(IssuedDocument.number).where(IssuedDocument.doc_type == "vedomost"))
+    assert not inputs(page) and f'href="/documents/issued/{number}"' in page
 
 
 def test_late_steps_are_shown_and_only_the_requester_completes(app, sample, clock):
@@ -235,7 +237,7 @@ def test_late_steps_are_shown_and_only_the_requester_completes(app, sample, cloc
     api = signed_in(app, "t.anat2")
     token = meta_token(api.get("/journals/J0001"))
     r = api.post(f"/api/v1/journals/J0001/requests/{req.id}/complete?lang=ru", headers={"X-CSRFToken": token})
-    assert r.status_code == 200 and r.get_json()["vedomost_url"] == f"/documents/vedomost?request={req.id}"
+    assert r.status_code == 200 and r.get_json()["request"]["vedomost"]["number"]
     assert r.get_json()["request"]["late_steps"] == ["completed"]
 
 

@@ -106,6 +106,12 @@ class DocumentType(ABC):
         """Whether ``user`` may issue this document for this input (default: by role)."""
         return self.issue_roles is None or user.has_role(*self.issue_roles)
 
+    def form_values(self, values):
+        """What the type's form, opened with ``values`` (a MultiDict: its address's query), shows
+        filled in. Default: the values as given; a type fills what follows from them (the
+        vedomost: a reopen request gives its journal and the individual kind)."""
+        return values
+
     def kind(self, data: dict) -> str | None:
         """Which of ``kinds`` an input makes (``vedomost:individual``). Default: one kind."""
         return None

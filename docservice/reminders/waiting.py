@@ -2,7 +2,8 @@
 
 - a teacher: journals open and due within ``REMIND_DAYS`` days; journals locked at the
   deadline and not closed (an explanatory note is due), unless a reopen request for them
-  is already under way; reopen access that ends tomorrow;
+  is already under way; reopen access granted to them (until when; and, the day before it
+  ends, that it ends tomorrow);
 - an approver (head of department, dean, head of the registrar's office): a reopen request
   that has waited more than a day for their step. Who takes a step is ``policy``'s answer,
   asked here as the pages ask it.
@@ -24,7 +25,7 @@ from ..models import (
 )
 from ..reopen import UNFINISHED
 
-DUE, OVERDUE, ACCESS_ENDS = "due", "locked", "access_ends"
+DUE, OVERDUE, GRANTED, ACCESS_ENDS = "due", "locked", "granted", "access_ends"
 VISA, DECISION, GRANT = "visa", "decision", "grant"
 
 # The step a request waits for (by status and kind): who takes it (role, policy action) and
@@ -43,7 +44,7 @@ APPROVER_PATIENCE = timedelta(days=1)
 class Waiting:
     """One thing a user has to do, and the page where it is done."""
 
-    kind: str                          # due, locked, access_ends, visa, decision, grant
+    kind: str                          # due, locked, granted, access_ends, visa, decision, grant
     key: str                           # the same from day to day: what ``reminders_sent`` records
     journal: Journal
     when: date | datetime              # the deadline, the end of access, or waiting since
@@ -110,15 +111,18 @@ def _teachers(journal: Journal, day: date) -> list[User]:
 
 
 def _access(at: datetime, only: User | None):
+    """Reopen access in force: the journal waits for its teacher's corrections ("ends
+    tomorrow" the day before it ends)."""
     tomorrow = datetime.combine(at.date() + timedelta(days=1), time())
-    query = select(AccessGrant).where(AccessGrant.ended_at.is_(None), AccessGrant.expires_at >= tomorrow,
-                                      AccessGrant.expires_at < tomorrow + timedelta(days=1))
+    query = select(AccessGrant).where(AccessGrant.ended_at.is_(None), AccessGrant.starts_at <= at,
+                                      AccessGrant.expires_at > at)
     if only is not None:
         query = query.where(AccessGrant.grantee_id == only.id)
     for access in db.session.scalars(query.order_by(AccessGrant.expires_at)):
-        yield access.grantee, Waiting(ACCESS_ENDS, f"access:{access.id}", access.journal, access.expires_at,
-                                      request=access.request, values={"code": access.journal.code},
-                                      anchor="requests")
+        ends_tomorrow = tomorrow <= access.expires_at < tomorrow + timedelta(days=1)
+        kind, key = (ACCESS_ENDS, "access") if ends_tomorrow else (GRANTED, "granted")
+        yield access.grantee, Waiting(kind, f"{key}:{access.id}", access.journal, access.expires_at,
+                                      request=access.request, values={"code": access.journal.code})
 
 
 def _approvals(at: datetime, only: User | None):
@@ -167,6 +171,10 @@ def describe(item: Waiting) -> tuple[str, str]:
         OVERDUE: lambda: _("Locked at the deadline %(deadline)s without being closed. Write an explanatory "
                            "note (it files the reopen request); to form the vedomost, close the journal: it "
                            "counts as closed late.", deadline=day_text(item.when)),
+        GRANTED: lambda: _("The journal is reopened for your corrections under request no. %(id)s until "
+                           "%(until)s. Correct the marks it opens and finish the reopening at the top of the "
+                           "journal's page: the individual vedomost is issued and the journal closes again.",
+                           id=request.id, until=moment_text(item.when)),
         ACCESS_ENDS: lambda: _("Access to the journal under request no. %(id)s ends on %(until)s. Make the "
                                "corrections and finish the reopening: the individual vedomost is formed and "
                                "the journal closes again.", id=request.id, until=moment_text(item.when)),

@@ -112,6 +112,18 @@ class Vedomost(DocumentType):
     def kind(self, data: dict) -> str:
         return scope_of(data).kind
 
+    def form_values(self, values):
+        """A form opened from a reopen request (``?request=12``) shows its journal and the
+        individual kind, as the vedomost will be issued."""
+        number = str(values.get("request") or "").strip()
+        request = db.session.get(ReopenRequest, int(number)) if number.isdigit() else None
+        if request is None:
+            return values
+        filled = values.copy()
+        filled.setdefault("journal", request.journal.code)
+        filled.setdefault("kind", INDIVIDUAL)
+        return filled
+
     def period_documents(self, period, school, lang):
         """Every journal's vedomost of the period (one integrated vedomost per integrated
         discipline or module, whichever of its journals comes first), then the individual

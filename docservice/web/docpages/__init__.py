@@ -34,6 +34,7 @@ from ...documents.validation import InputInvalid, validate
 from ...errors import DomainError, Forbidden, NotFound
 from ...documents.issuing import SEE_ALL, may_see  # who reads which issued document: one rule, in the core
 from ...models import ROLES, IssuedDocument, db
+from ...nomenclature import Filing
 from .. import nav
 from .forms import FORM, StoreChoices, collect, flatten_errors, form_fields, table_rows, ui_lang
 
@@ -135,14 +136,28 @@ def _form_page(doc_type, fields, values, errors=None, message=None, status=200, 
     return render_template(
         "web/docpages/form.html", doc_type=doc_type, title=doc_type.title(ui_lang()), fields=fields,
         values=values, errors=errors, general=general, doc_lang=lang, doc_format=fmt, frame=FRAME,
-        table_rows=table_rows, empty=MultiDict(), has_pdf="pdf" in doc_type.formats, warnings=warnings), status
+        table_rows=table_rows, empty=MultiDict(), has_pdf="pdf" in doc_type.formats, warnings=warnings,
+        index=file_index(doc_type, fields, values)), status
+
+
+def file_index(doc_type, fields, values) -> str:
+    """The nomenclature file the document will be numbered in, as issuing finds it (``Filing``:
+    the file of its kind, else the type's own index): for the input as it stands when it is
+    valid, else each file its kinds may go into («02-07 / 02-08»)."""
+    filing = Filing(issuing.registry())
+    try:
+        clean = validate(doc_type.schema, collect(fields, values)[0], message_lang())
+        kinds = [doc_type.kind(clean)]
+    except (InputInvalid, DomainError):
+        kinds = list(doc_type.kinds) or [None]
+    return " / ".join(sorted({filing.file_for(doc_type.id, kind)[0] for kind in kinds}))
 
 
 @bp.get("/documents/<type_id>")
 @login_required
 def form(type_id):
     doc_type = _usable_type(type_id)
-    return _form_page(doc_type, _fields(doc_type), request.args)
+    return _form_page(doc_type, _fields(doc_type), doc_type.form_values(request.args))
 
 
 def _checked_input(doc_type, fields):

@@ -23,8 +23,8 @@ from ...auth import actor, by_token, request_lang
 from ...clock import now as clock_now
 from ...errors import Conflict, Invalid, NotFound
 from ...journals import WRITE_LOAD, close_journal, entering_mark
-from . import grid
-from .pages import viewable
+from . import grid, individual
+from .pages import doc_lang_default, journal_rows, viewable
 
 blp = Blueprint("teacher_api", __name__, url_prefix="/api/v1",
                 description="The teacher's journals: the grid, entering marks, closing, reopening")
@@ -60,8 +60,7 @@ def init_api(app) -> None:
 @signed_in
 def my_journals():
     at, lang, user = clock_now(), request_lang(), actor()
-    return jsonify(journals=[grid.summary(j, lang, at) | {"role": grid.role_in(user, j, at)}
-                             for j in grid.my_journals(user, at)])
+    return jsonify(journals=journal_rows(user, lang, at))
 
 
 @blp.route("/journals/<code>")
@@ -122,15 +121,15 @@ def requests_(code):
 
 
 @blp.route("/journals/<code>/requests/<int:request_id>/complete", methods=["POST"])
-@blp.doc(summary="Finish a granted reopening: the journal closes again; form the individual vedomost",
-         parameters=LANG, responses=ERRORS)
+@blp.doc(summary="Finish a granted reopening: the journal closes again and the individual vedomost is "
+                 "issued (`request.vedomost`: its number; when it could not be issued, `vedomost_error` "
+                 "says why and `request.vedomost_url` is its form)", parameters=LANG, responses=ERRORS)
 @signed_in
 def complete(code, request_id):
-    journal = viewable(code)
+    journal, lang = viewable(code), request_lang()
     req = reopen.find_request(request_id)
     if req.journal_id != journal.id:
         raise NotFound("not_found", what="request", key=request_id)
-    reopen.complete(actor(), req)
-    return jsonify(request=next(r for r in grid.requests_json(journal, actor(), request_lang(), clock_now())
-                                if r["id"] == req.id),
-                   vedomost_url=grid.individual_vedomost_url(req))
+    _document, why_not = individual.finish(actor(), req, doc_lang_default(journal), lang)
+    return jsonify(request=next(r for r in grid.requests_json(journal, actor(), lang, clock_now())
+                                if r["id"] == req.id), vedomost_error=why_not)

@@ -28,6 +28,7 @@ from ...models import (
 )
 from ...results import journal_results, scheme_for, student_result
 from ..numbers import decimal_text
+from . import individual
 
 TRANSFER_NOTE = {"kk": "қайта есепке алу", "ru": "перезачет", "en": "перезачет"}
 # What a credit-transfer cell shows (and what may be typed for it): short enough for a cell.
@@ -411,8 +412,8 @@ def requests_json(journal: Journal, user, lang: str, at: datetime,
             "rejection_reason": req.rejection_reason,
             "late_steps": late, "late_text": [late_step_text(s) for s in late],
             "may_complete": user is not None and req.status == reopen.GRANTED and may_complete(req, user, at),
-            # The individual vedomost is formed in the documents area once the changes are done.
-            "vedomost_url": individual_vedomost_url(req) if req.status == reopen.COMPLETED else None,
+            # Finishing issues the individual vedomost; its number from then on, its form otherwise.
+            **individual.request_view(req),
         })
     return out
 
@@ -421,10 +422,6 @@ def vedomost_url(journal: Journal) -> str:
     """The documents area forms the vedomost of a closed journal (a plain path: that area
     is its own blueprint)."""
     return f"/documents/vedomost?{urlencode({'journal': journal.code})}"
-
-
-def individual_vedomost_url(request: ReopenRequest) -> str:
-    return f"/documents/vedomost?{urlencode({'request': request.id})}"
 
 
 def may_complete(request: ReopenRequest, user, at: datetime) -> bool:

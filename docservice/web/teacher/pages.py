@@ -24,7 +24,7 @@ from ...documents.validation import InputInvalid, validate
 from ...errors import DomainError, Forbidden
 from ...journals import JOURNAL_LOAD, close_journal, find_journal
 from ...models import CLOSED, LOCKED
-from . import bp, grid
+from . import bp, grid, individual
 
 NOTE_TYPE = "explanatory_note"
 
@@ -73,9 +73,19 @@ def journals():
     if not actor().has_role("teacher"):  # "My journals" is a teacher's page
         raise Forbidden("forbidden", action="journals.mine")
     at, lang = clock_now(), ui_lang()
-    rows = [grid.summary(j, lang, at) | {"role": grid.role_in(actor(), j, at)}
-            for j in grid.my_journals(actor(), at)]
-    return render_template("web/teacher/journals.html", journals=rows)
+    return render_template("web/teacher/journals.html", journals=journal_rows(actor(), lang, at))
+
+
+def journal_rows(user, lang: str, at) -> list[dict]:
+    """My journals: each with the user's role in it and, while a reopen grant lets them correct
+    it, until when (the list says so instead of "closed", and lists it first: work waits there)."""
+    rows = []
+    for journal in grid.my_journals(user, at):
+        access = grid.Access(journal, user, at).grant
+        rows.append(grid.summary(journal, lang, at) | {
+            "role": grid.role_in(user, journal, at),
+            "access_until": access.expires_at.isoformat() if access is not None else None})
+    return sorted(rows, key=lambda row: row["access_until"] is None)  # stable: the rest keep their order
 
 
 @bp.get("/journals/<code>")
@@ -85,7 +95,7 @@ def journal(code):
     at = clock_now()
     view = grid.grid(journal, actor(), ui_lang(), at)
     return render_template("web/teacher/journal.html", view=view, j=view["journal"],
-                           transfer_note=grid.TRANSFER_NOTE[ui_lang()])
+                           transfer_note=grid.TRANSFER_NOTE[ui_lang()], doc_lang=doc_lang_default(journal))
 
 
 @bp.get("/journals/<code>.xlsx")
@@ -122,15 +132,23 @@ def close(code):
 @bp.post("/journals/<code>/requests/<int:request_id>/complete")
 @login_required
 def complete(code, request_id):
-    """The teacher has made the changes the grant allowed: the journal closes again and the
-    individual vedomost is formed (``reopen.complete``)."""
+    """The teacher has made the changes the grant allowed: one step closes the journal again
+    (``reopen.complete``) and issues the individual vedomost (``individual.finish``), whose
+    page the teacher lands on."""
     journal = viewable(code)
     req = reopen.find_request(request_id)
     if req.journal_id != journal.id:
         abort(404)
-    reopen.complete(actor(), req)
-    flash(_("The reopening is finished and the journal is closed again. Form the individual vedomost."), "ok")
-    return redirect(url_for("teacher.journal", code=code) + "#requests")
+    doc_lang = request.form.get("doc_lang")
+    document, why_not = individual.finish(actor(), req, doc_lang if doc_lang in ("kk", "ru") else
+                                          doc_lang_default(journal), ui_lang())
+    if document is None:
+        flash(_("The reopening is finished and the journal is closed again, but the individual vedomost "
+                "was not issued: %(reason)s", reason=why_not), "error")
+        return redirect(individual.form_url(req))
+    flash(_("The reopening is finished: the journal is closed again and the individual vedomost "
+            "%(number)s is issued.", number=document.number), "ok")
+    return redirect(url_for("docpages.issued", number=document.number))
 
 
 # --- the explanatory note ------------------------------------------------------------------
