@@ -154,11 +154,14 @@ def demo_sqlite_template(sqlite_templates):
 def _fill(url: str, preset: str) -> None:
     """Load a preset into the store at ``url``, as a test at START would have."""
     from docservice.demo import load_demo
+    from docservice.demo_calendar import REFERENCE_DAY
     from docservice.importer import import_dataset
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t", "CLOCK": FrozenClock(START)})
     with app.app_context():
-        load_demo() if preset == "demo" else import_dataset(None, json.loads(SAMPLE.read_text(encoding="utf-8")))
+        # The demo laid out on its reference day (the e2e stories' DEMO_NOW), loaded at START.
+        load_demo(REFERENCE_DAY) if preset == "demo" else import_dataset(
+            None, json.loads(SAMPLE.read_text(encoding="utf-8")))
         # Close every connection: SQLite then folds its WAL into the file we copy from, and
         # PostgreSQL copies a database only when no one is connected to it.
         db.session.remove()
