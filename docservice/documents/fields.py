@@ -55,3 +55,4 @@ class UserRef(StoreRef):
 class TeacherRef(UserRef):
     """A user who teaches: the form offers users with the teacher role only (of the journal's
     department when the form has a journal chosen), not every member of staff."""
+    follows = "journal"  # the input naming the journal

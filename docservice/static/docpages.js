@@ -1,5 +1,6 @@
 /* The document forms (docservice/templates/web/docpages/form.html): table rows added and
-   removed, and the preview shown in the page.
+   removed, the preview shown in the page, and a choice narrowed by another (the teachers by
+   the journal).
 
    Without this script the form still works: Preview opens the draft in the tab, Issue issues,
    and the server puts its messages next to the fields.
@@ -120,4 +121,25 @@
       preview(previewButton.form, previewButton);
     }
   });
+
+  /* A choice that follows another (data-follows names it: the explanatory note's teacher
+     follows its journal): once one is chosen there, only the options whose data-tags list its
+     value stay; a hidden choice that was selected is cleared. */
+  function follow(select) {
+    var leader = select.form && select.form.elements[select.getAttribute("data-follows")];
+    if (!leader || !leader.options) { return; }
+    function apply() {
+      var wanted = leader.value;
+      Array.prototype.forEach.call(select.options, function (option) {
+        var tags = (option.getAttribute("data-tags") || "").split(" ");
+        var shown = !wanted || !option.value || tags.indexOf(wanted) >= 0;
+        option.hidden = !shown;
+        option.disabled = !shown;
+        if (!shown && option.selected) { select.value = ""; }
+      });
+    }
+    leader.addEventListener("change", apply);
+    apply();
+  }
+  document.querySelectorAll("select[data-follows]").forEach(follow);
 })();

@@ -51,6 +51,7 @@ class FormField:
     choices: list = dc_field(default_factory=list)    # [(value, label)] for select/ref/multiselect
     children: list = dc_field(default_factory=list)   # columns of a table, fields of a fieldset
     attrs: dict = dc_field(default_factory=dict)      # min, max, step, minlength, maxlength
+    tags: dict = dc_field(default_factory=dict)       # {value: "the values of the followed field it goes with"}
 
     def as_json(self) -> dict:
         out = {"name": self.name, "kind": self.kind, "label": self.label, "required": self.required}
@@ -181,10 +182,25 @@ class StoreChoices:
         return [(str(getattr(r, key)), f"{getattr(r, key)} — {r.name(lang)}" if hasattr(r, "name")
                  and callable(r.name) else str(getattr(r, key))) for r in records]
 
+    def tags_for(self, field) -> dict[str, str]:
+        """For a teacher's option, the journals it stays shown for once one is chosen (``data-tags``,
+        read by the form's script): those of the teacher's department and those they teach."""
+        if not isinstance(field, TeacherRef):
+            return {}
+        by_department: dict[int, list[str]] = {}
+        journals = db.session.scalars(select(Journal).options(selectinload(Journal.item), selectinload(Journal.part),
+                                                              selectinload(Journal.staff)))
+        taught: dict[int, list[str]] = {}
+        for journal in journals:
+            by_department.setdefault(journal.department.id, []).append(journal.code)
+            for t in journal.staff:
+                taught.setdefault(t.user_id, []).append(journal.code)
+        return {u.login: " ".join(sorted({*by_department.get(u.department_id, []), *taught.get(u.id, [])}))
+                for u in self._teachers()}
 
     def _teachers(self) -> list[User]:
         query = select(User).join(UserRole).where(User.active.is_(True), UserRole.role == "teacher")
-        code = str(self.values.get("journal") or "").strip()
+        code = str(self.values.get(TeacherRef.follows) or "").strip()
         journal = db.session.scalar(select(Journal).where(Journal.code == code)) if code else None
         if journal is None:
             return sorted(db.session.scalars(query), key=lambda u: name_key(u.full_name))
@@ -209,6 +225,9 @@ def _form_field(name: str, field, choices: StoreChoices) -> FormField:
     ff = FormField(name=name, kind="text", label=label, hint="" if hint == label else hint, required=field.required)
     if isinstance(field, StoreRef):
         ff.kind, ff.choices = "ref", choices.for_field(field)
+        ff.tags = choices.tags_for(field)
+        if isinstance(field, TeacherRef):
+            ff.attrs = {"data-follows": TeacherRef.follows}
         return ff
     if isinstance(field, fields.Nested):
         ff.kind, ff.children = "fieldset", form_fields(field.schema, choices)
