@@ -175,6 +175,8 @@ def test_the_individual_vedomost_form_is_filled_from_the_request(app, sample, cl
     # Opened without a request, the form says where each kind of vedomost is filed.
     plain = text_of(page(signed_in(app, "t.anat2", lang=lang), "/documents/vedomost"))
     assert "02-07 / 02-08" in plain
+    listed = page(signed_in(app, "t.anat2", lang=lang), "/documents")
+    assert re.search(r'<a href="/documents/vedomost">[^<]+</a> <span class="hint">02-07 / 02-08</span>', listed)
 
 
 @pytest.mark.parametrize("lang, words", [

@@ -95,7 +95,8 @@ def _domain_error(err: DomainError):
 def index():
     user = actor()
     lang = ui_lang()
-    types = [{"id": t.id, "title": t.title(lang), "nomenclature": t.nomenclature}
+    filing = Filing(issuing.registry())
+    types = [{"id": t.id, "title": t.title(lang), "nomenclature": file_index(t, filing)}
              for t in issuing.registry() if may_use(user, t)]
     titles = {t.id: t.title(lang) for t in issuing.registry()}
     chosen = request.args.get("type") or None
@@ -137,19 +138,19 @@ def _form_page(doc_type, fields, values, errors=None, message=None, status=200, 
         "web/docpages/form.html", doc_type=doc_type, title=doc_type.title(ui_lang()), fields=fields,
         values=values, errors=errors, general=general, doc_lang=lang, doc_format=fmt, frame=FRAME,
         table_rows=table_rows, empty=MultiDict(), has_pdf="pdf" in doc_type.formats, warnings=warnings,
-        index=file_index(doc_type, fields, values)), status
+        index=file_index(doc_type, Filing(issuing.registry()), fields, values)), status
 
 
-def file_index(doc_type, fields, values) -> str:
-    """The nomenclature file the document will be numbered in, as issuing finds it (``Filing``:
-    the file of its kind, else the type's own index): for the input as it stands when it is
-    valid, else each file its kinds may go into («02-07 / 02-08»)."""
-    filing = Filing(issuing.registry())
-    try:
-        clean = validate(doc_type.schema, collect(fields, values)[0], message_lang())
-        kinds = [doc_type.kind(clean)]
-    except (InputInvalid, DomainError):
-        kinds = list(doc_type.kinds) or [None]
+def file_index(doc_type, filing: Filing, fields=None, values=None) -> str:
+    """The nomenclature file a document of the type is numbered in, as issuing finds it
+    (``Filing``: the file of its kind, else the type's own index): for ``values`` (the form's
+    input) when they make a valid input, else each file its kinds go into («02-07 / 02-08»)."""
+    kinds = list(doc_type.kinds) or [None]
+    if values is not None:
+        try:
+            kinds = [doc_type.kind(validate(doc_type.schema, collect(fields, values)[0], message_lang()))]
+        except (InputInvalid, DomainError):
+            pass
     return " / ".join(sorted({filing.file_for(doc_type.id, kind)[0] for kind in kinds}))
 
 
