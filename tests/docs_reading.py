@@ -125,3 +125,55 @@ def assert_archival(content: bytes, maker: str = "Typst") -> None:
     assert pdfa_claim(reader) == ("3", "B")
     assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
     assert fonts_of(reader) and all(embedded(font) for font in fonts_of(reader))
+
+
+def docx_cell_overflows(content: bytes) -> list[tuple[str, str, float, float]]:
+    """The words of a DOCX's table cells that do not fit their cell on one line, as Word and
+    LibreOffice break them (mid-word: «24010 020», «07.09.202|6»; a word with soft hyphens
+    breaks at them, each piece with its hyphen on one line): (cell text, word, the word's
+    width, the cell's width less its margins), in millimetres. A word's width is measured with
+    Liberation Serif, the metrics of Times New Roman, at its run's size and weight."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from PIL import ImageFont
+
+    from docservice.documents.rendering import FONTS
+
+    doc = Document(io.BytesIO(content))
+    default_pt = doc.styles["Normal"].font.size.pt
+    fonts = {}
+
+    def width_mm(word: str, size: float, bold: bool) -> float:
+        key = (size, bold)
+        if key not in fonts:  # PIL measures in pixels of a font size given in pixels: 100 px per pt
+            fonts[key] = ImageFont.truetype(str(FONTS / f"LiberationSerif-{'Bold' if bold else 'Regular'}.ttf"),
+                                            int(round(size * 100)))
+        return fonts[key].getlength(word) / 100 * 25.4 / 72
+
+    def twips(element, tag: str, default: int) -> int:
+        found = element.find(qn(tag)) if element is not None else None
+        return int(found.get(qn("w:w"))) if found is not None else default
+
+    overflows = []
+    for table in doc.element.body.iter(qn("w:tbl")):
+        margins = table.tblPr.find(qn("w:tblCellMar"))
+        left, right = twips(margins, "w:left", 108), twips(margins, "w:right", 108)  # Word's default 1.9 mm
+        for tc in table.iter(qn("w:tc")):
+            tc_pr = tc.find(qn("w:tcPr"))
+            cell_w = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
+            if cell_w is None or cell_w.get(qn("w:type")) != "dxa":
+                continue
+            room = (int(cell_w.get(qn("w:w"))) - left - right) * 25.4 / 1440
+            for p in tc.iter(qn("w:p")):
+                for r in p.iter(qn("w:r")):
+                    text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+                    size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+                    size_pt = int(size.get(qn("w:val"))) / 2 if size is not None else default_pt
+                    bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+                    for word in text.split():
+                        *heads, last = word.split("\u00ad")  # a soft hyphen: the word may break there, hyphenated
+                        need = max(width_mm(piece, size_pt, bold) for piece in [h + "-" for h in heads] + [last])
+                        if need > room:
+                            cell_text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                            overflows.append((cell_text, word, round(need, 2), round(room, 2)))
+    return overflows

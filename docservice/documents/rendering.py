@@ -123,9 +123,29 @@ def render_docx_docxtpl(path: Path, context: dict) -> bytes:
     qr = qr_png((ctx.get("doc") or {}).get("verify_url"))
     ctx["doc"] = {**ctx.get("doc", {}), "qr": InlineImage(tpl, io.BytesIO(qr), width=Mm(22)) if qr else ""}
     tpl.render(ctx, jinja_env=_docx_env(), autoescape=True)
+    stamp_properties(tpl.docx.core_properties, context)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def stamp_properties(core, context: dict) -> None:
+    """Word's document properties (File → Properties) of a rendered document: its title — the
+    document's type and number, or the draft mark on a draft —, the university as its author,
+    its date of issue (of preparing, a draft) as created and modified, its number as identifier,
+    the draft mark as its status. A context without a document block (a third party's own
+    template) keeps its template's."""
+    doc = context.get("doc")
+    if not doc:
+        return
+    number, mark = doc.get("number") or "", doc.get("draft_mark") or ""
+    core.title = f"{doc.get('title', '')} № {number}" if number else f"{doc.get('title', '')} — {mark}"
+    core.author = core.last_modified_by = (context.get("university") or {}).get("name", "")
+    core.identifier, core.content_status = number, mark
+    if doc.get("date"):
+        from datetime import datetime, timezone
+
+        core.created = core.modified = datetime.strptime(doc["date"], "%d.%m.%Y").replace(tzinfo=timezone.utc)
 
 
 class _NotPrepared(Exception):
@@ -164,6 +184,9 @@ class _PreparedDocx:
             if _JINJA_TAG.search(value):
                 raise _NotPrepared(f"templated core property {name}")
             setattr(core, name, env.from_string(value).render({}))
+        core_part = document.part.package._core_properties_part
+        self.core_member = core_part.partname.membername  # written per render: stamp_properties
+        self.core = copy.deepcopy(core_part.element)
         self._tpl = tpl  # for its (stateless) patch_xml / resolve_listing / fix_tables
         self.body = self._compile(tpl.patch_xml(tpl.get_xml()))
         self.document_member = document.part.partname.membername
@@ -177,7 +200,7 @@ class _PreparedDocx:
                 xml = tpl.get_part_xml(part)
                 self.stories.append((part.partname.membername, self._compile(tpl.patch_xml(xml)),
                                      tpl.get_headers_footers_encoding(xml)))
-        dynamic = {self.document_member, *(member for member, _, _ in self.stories)}
+        dynamic = {self.document_member, self.core_member, *(member for member, _, _ in self.stories)}
         self._serialize = serialize_part_xml
         out = io.BytesIO()
         document.save(out)
@@ -225,6 +248,7 @@ class _PreparedDocx:
         return tree
 
     def render(self, context: dict) -> bytes:
+        from docx.opc.coreprops import CoreProperties
         from docx.opc.oxml import parse_xml
         from docx.oxml.ns import nsmap
         from docx.shared import Mm
@@ -246,6 +270,9 @@ class _PreparedDocx:
         for member, template, encoding in self.stories:
             xml = self._finish(template.render(ctx)).encode(encoding)
             replaced[member] = self._serialize(parse_xml(xml))
+        core = copy.deepcopy(self.core)
+        stamp_properties(CoreProperties(core), context)
+        replaced[self.core_member] = self._serialize(core)
         members = self.members
         if holder.image is not None:
             members = self.picture.members

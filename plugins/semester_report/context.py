@@ -1,7 +1,7 @@
 """The store side of the semester report: the reopenings of a period's journals counted
 per department and per teacher (with / without grade change, on time / late), the
 disciplinary levels (KK 20), the memo threshold (RU 17–18), the journals closed late,
-and the bar chart's geometry (drawn in the PDF, as a table of ■ in the DOCX)."""
+and the bar chart's geometry (drawn in the PDF, as shaded bars in a table in the DOCX)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -40,7 +40,11 @@ REPORT_WITHIN = timedelta(weeks=2)  # after the attestation (RU Table 1 №12)
 # too long to stand beside a bar), in SVG user units (1 unit = 0.25 mm at the 170 mm the layouts
 # give it).
 CHART_WIDTH, AXIS_X, BAR_AREA, ROW, LABEL, BAR, TOP = 680, 2, 600, 34, 14, 14, 4
-DOCX_BLOCKS = 40   # the longest bar of ■/□ characters in the DOCX chart
+# The DOCX draws a bar as shaded no-break spaces (Word has no chart python-docx can write): the
+# longest as many as fit its 95 mm column at 9 pt (0.79 mm each), as the PDF's longest bar is
+# its full width.
+DOCX_BAR_SPACES = 100
+NBSP = "\u00a0"
 
 # What the report reads of a journal (its department, group, title and teachers), loaded with the
 # journals in the same query or one more, not a query per journal: a period has a hundred and more
@@ -186,25 +190,26 @@ def _journal_row(j: Journal, lang: str) -> dict:
 
 def chart(rows: list[dict]) -> dict:
     """Bar geometry per department: its name, and under it the bar with grade change (dark)
-    stacked on without (light). The same numbers give the DOCX's bars of ■ (with) and □ (without)."""
+    stacked on without (light). The same numbers give the DOCX's bars: ``dark_bar`` and
+    ``light_bar``, runs of no-break spaces its template shades dark and light."""
     top = max((r["total"] for r in rows), default=0)
     unit = BAR_AREA / top if top else 0
-    scale = min(1.0, DOCX_BLOCKS / top) if top else 0
+    scale = DOCX_BAR_SPACES / top if top else 0
     bars = []
     for i, r in enumerate(rows):
         y = TOP + i * ROW + LABEL  # the bar's top; the name's baseline above it
         dark, light = r["with_change"] * unit, r["without_change"] * unit
-        blocks_with = round(r["with_change"] * scale)
-        blocks_without = round(r["without_change"] * scale)
-        if r["total"] and not blocks_with + blocks_without:
-            blocks_with, blocks_without = (1, 0) if r["with_change"] else (0, 1)
+        spaces_with = round(r["with_change"] * scale)
+        spaces_without = round(r["without_change"] * scale)
+        if r["total"] and not spaces_with + spaces_without:  # a reopening shows, however few
+            spaces_with, spaces_without = (1, 0) if r["with_change"] else (0, 1)
         bars.append({
             "label": r["name"], "total": r["total"], "with_change": r["with_change"],
             "without_change": r["without_change"],
             "label_y": y - 4, "y": y, "text_y": y + BAR - 3,
             "x": AXIS_X, "dark": round(dark, 1), "light_x": round(AXIS_X + dark, 1),
             "light": round(light, 1), "count_x": round(AXIS_X + dark + light + 5, 1),
-            "blocks": "■" * blocks_with + "□" * blocks_without,
+            "dark_bar": NBSP * spaces_with, "light_bar": NBSP * spaces_without,
         })
     height = TOP + len(rows) * ROW + 22
     return {"width": CHART_WIDTH, "height": height, "label_x": AXIS_X + 4, "bar": BAR,

@@ -2,9 +2,12 @@
 words of ``templates_<lang>/semester_report.toml`` (the PDF layouts' words too).
 
 python-docx cannot draw the PDF's bar chart, so the DOCX shows the same numbers as a
-table «department | count | bar of ■ (with grade change) and □ (without)»."""
+table «department | count | bar»: each bar runs of no-break spaces shaded as the PDF's bars
+(dark: with grade change, light: without), the longest the column's width."""
 from __future__ import annotations
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from docservice.documents.docx_builder import ALIGN, grid, new_document, para, registration, signatures
@@ -13,11 +16,25 @@ SEC = "{% set sec.n = sec.n + 1 %}{{ sec.n }}. "
 REASON = "{{ x.journal }}, {{ x.kind }}: {{ x.text }}{% if x.late %} ({{ x.late }}){% endif %}"
 
 SIZE = 9
-SOFT_HYPHEN = "\u00ad"
+DARK, LIGHT = "404040", "B0B0B0"  # the PDF chart's colours: with grade change, without
+SHADING_FOLLOWERS = ("w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                     "w:specVanish", "w:oMath")  # what comes after w:shd in a run's properties
+PAGE_MM = 170  # A4 less the 30 + 10 mm margins
+DATE = "00.00.0000"  # the widest date a cell shows on one line
 TOTALS = ("total", "with_change", "without_change", "on_time", "late", "departments", "teachers", "late_journals",
           "not_closed")
 JOURNAL_CELLS = ["{{ j.n }}", "{{ j.code }}", "{{ j.discipline }} ({{ j.department }})", "{{ j.group }}",
                  "{{ j.teachers }}", "{{ j.deadline }}"]
+
+
+def _shaded(run, colour: str) -> None:
+    """A run printed on a background of ``colour``: a chart's bar drawn with no-break spaces."""
+    run.font.size = Pt(SIZE)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    run._r.get_or_add_rPr().insert_element_before(shading, *SHADING_FOLLOWERS)
 
 
 def _align(table, columns: dict[int, str], row: int = 2) -> None:
@@ -28,7 +45,9 @@ def _align(table, columns: dict[int, str], row: int = 2) -> None:
 
 
 def _heading(doc, text: str):
-    return para(doc, SEC + text, bold=True, space_after=3)
+    heading = para(doc, SEC + text, bold=True, space_after=3)
+    heading.paragraph_format.keep_with_next = True  # never alone at a page's foot
+    return heading
 
 
 def _cell_lines(cell, lines: list[str], size: int = SIZE) -> None:
@@ -54,9 +73,10 @@ def _total_row(table, texts: list[str]) -> None:
         run.bold, run.font.size = True, Pt(SIZE)
 
 
-def _heads(words: list[str]) -> list[str]:
-    """Column headers without the soft hyphens the PDF's narrow columns break at."""
-    return [word.replace(SOFT_HYPHEN, "") for word in words]
+def _page_widths(widths: list[float]) -> list[float]:
+    """The words' column widths (the PDF's), the 0 column taking what is left of the page."""
+    rest = PAGE_MM - sum(widths)
+    return [w or rest for w in widths]
 
 
 def _or_word(value: str, word: str) -> str:
@@ -86,25 +106,33 @@ def make_template(w: dict, lang: str):
 
     _heading(doc, w["departments"])
     para(doc, "{%p if departments %}")
-    table = grid(doc, _heads(w["department_columns"]),
+    table = grid(doc, w["department_columns"],
                  ["{{ d.n }}", "{{ d.name }} ({{ d.code }})", "{{ d.total }}", "{{ d.with_change }}",
                   "{{ d.without_change }}", "{{ d.on_time }}", "{{ d.late }}", "{{ d.level }}"],
-                 [8, 52, 14, 17, 17, 15, 19, 28], loop="d in departments", size=SIZE)
+                 _page_widths(w["widths"]["departments"]), loop="d in departments", size=SIZE)
     _total_row(table, ["", w["total"], "{{ totals.total }}", "{{ totals.with_change }}",
                        "{{ totals.without_change }}", "{{ totals.on_time }}", "{{ totals.late }}", ""])
 
     _heading(doc, w["chart"])
-    table = grid(doc, w["chart_columns"], ["{{ b.label }}", "{{ b.total }}", "{{ b.blocks }}"], [55, 18, 97],
+    table = grid(doc, w["chart_columns"], ["{{ b.label }}", "{{ b.total }}", ""], [55, 18, 97],
                  loop="b in chart.bars", size=SIZE)
-    _align(table, {0: "left", 2: "left"})
-    para(doc, f"■ — {w['with_change']}, □ — {w['without_change']}", size=SIZE)
+    _align(table, {0: "left", 1: "center", 2: "left"})
+    bar = table.rows[2].cells[2].paragraphs[0]
+    for text, colour in (("{{ b.dark_bar }}", DARK), ("{{ b.light_bar }}", LIGHT)):
+        _shaded(bar.add_run(text), colour)
+    # the count at the bar's end, as the PDF writes it (and spaces at a line's end are not painted)
+    bar.add_run(" {{ b.total }}").font.size = Pt(SIZE)
+    legend = para(doc, size=SIZE)
+    for colour, words in ((DARK, w["with_change"] + ", "), (LIGHT, w["without_change"])):
+        _shaded(legend.add_run("\u00a0" * 4), colour)
+        legend.add_run(" — " + words).font.size = Pt(SIZE)
 
     _heading(doc, w["teachers"])
-    table = grid(doc, _heads(w["teacher_columns"]),
+    table = grid(doc, w["teacher_columns"],
                  ["{{ t.n }}", "{{ t.full_name }}, {{ t.position }}{% if t.department %}, {{ t.department }}{% endif %}",
                   "{{ t.total }}", "{{ t.with_change }}", "{{ t.without_change }}", "{{ t.on_time }}",
                   "{{ t.late }}", "", "{{ t.level }}"],
-                 [8, 34, 11, 13, 13, 11, 13, 43, 24], loop="t in teachers", size=SIZE)
+                 _page_widths(w["widths"]["teachers"]), loop="t in teachers", size=SIZE)
     _cell_lines(table.rows[2].cells[7], ["{%p for x in t.reasons %}", REASON, "{%p endfor %}"])
     para(doc, "{%p else %}")
     para(doc, w["none"], italic=True)
@@ -121,7 +149,7 @@ def make_template(w: dict, lang: str):
     _heading(doc, w["late"])
     para(doc, "{%p if late_journals %}")
     table = grid(doc, w["late_columns"], JOURNAL_CELLS + ["{{ j.closed }}"],
-                 [8, 17, 55, 20, 30, 18, 22], loop="j in late_journals", size=SIZE)
+                 [8, 17, 55, 20, 30, 18, 22], loop="j in late_journals", size=SIZE, one_line={5: DATE, 6: DATE})
     _align(table, {1: "center", 2: "left", 4: "left"})
     para(doc, "{%p else %}")
     para(doc, w["no"], italic=True)
@@ -130,7 +158,7 @@ def make_template(w: dict, lang: str):
     _heading(doc, w["not_closed"])
     para(doc, "{%p if not_closed %}")
     table = grid(doc, w["not_closed_columns"], JOURNAL_CELLS, [8, 17, 77, 20, 30, 18],
-                 loop="j in not_closed", size=SIZE)
+                 loop="j in not_closed", size=SIZE, one_line={5: DATE})
     _align(table, {1: "center", 2: "left", 4: "left"})
     para(doc, "{%p else %}")
     para(doc, w["no"], italic=True)

@@ -19,13 +19,14 @@ docxtpl loops over cells:
 """
 from __future__ import annotations
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
-from docservice.documents.docx_builder import ALIGN, LANDSCAPE_TEXT_MM, new_document, para, registration
+from docservice.documents.docx_builder import (
+    ALIGN, LANDSCAPE_TEXT_MM, column_mm, data_table, fitted, flush_left, header_mm, new_document, no_wrap, para, registration,
+)
 from docservice.documents.rendering import FILTERS
 
 fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here with docxtpl's tags
@@ -34,6 +35,7 @@ fill = FILTERS["fill"]  # a words sentence with its {name} places filled: here w
 # what the fixed columns leave.
 WIDTHS = [10, 58, 22, None, 18, 16, 16, 40, 22]
 LOOP_AT = 3
+RECORD_BOOK = 2
 LOOP_SHARE_MM = LANDSCAPE_TEXT_MM - sum(w for w in WIDTHS if w)
 TWIPS_PER_MM = 1440 / 25.4
 TOTAL_WIDTHS = [24, None, 22, 18, 16]  # label, one per letter, not admitted, absent, total
@@ -119,14 +121,26 @@ def _grades(doc, columns):
     for j, text in enumerate(cells):
         _cell(body.cells[j], text, size=10, align="left" if j == 1 else "center")
     _cell(end.cells[0], "{%tr endfor %}")
+    no_wrap(body.cells[2])
     share = round(LOOP_SHARE_MM * TWIPS_PER_MM)
-    _widths(table, WIDTHS, loop_twips=2 * share // 5)
+    _widths(table, _fitted(columns), loop_twips=2 * share // 5)
     # The loop's n-th column of N: ⌊share·n/N⌋ − ⌊share·(n−1)/N⌋ twips, so that the columns
     # add up to the share exactly.
     width = f"({share} * loop.index) // (comp_headers|length) - ({share} * loop.index0) // (comp_headers|length)"
     _cell_loop(head, LOOP_AT, "h in comp_headers", width)
     _cell_loop(body, LOOP_AT, "v in r.comp", width)
     _grid_loop(table, LOOP_AT, "h in comp_headers", width)
+
+
+def _fitted(columns: list[str]) -> list[float | None]:
+    """WIDTHS with each fixed column as wide as its header's longest word (9 pt bold) and the
+    record book's 8 digits on one line; the name column gives what they need."""
+    at = [j for j, w in enumerate(WIDTHS) if w is not None]
+    need = [max(header_mm(columns[j], 9), column_mm("00000000" if j == RECORD_BOOK else "", size=10)) for j in at]
+    widths = list(WIDTHS)
+    for j, width in zip(at, fitted([WIDTHS[j] for j in at], need)):
+        widths[j] = width
+    return widths
 
 
 def _totals(doc, words):
@@ -138,7 +152,7 @@ def _totals(doc, words):
     for j, (h, v) in enumerate(zip(heads, values)):
         _cell(head.cells[j], h, bold=True, size=9, align="center")
         _cell(body.cells[j], v, size=9, align="center")
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    flush_left(table)
     letter = round(LETTER_MM * TWIPS_PER_MM)
     _widths(table, TOTAL_WIDTHS, loop_twips=letter)  # every letter as wide: the cell's own tcW repeats
     _cell_loop(head, 1, "l in totals.letters")
@@ -163,11 +177,7 @@ def _signatures(doc):
 # --- table helpers ----------------------------------------------------------------------
 
 def _grid(doc, cols: int, rows: int):
-    table = doc.add_table(rows=rows, cols=cols)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    return table
+    return data_table(doc, rows=rows, cols=cols)
 
 
 def _gap(doc) -> None:
