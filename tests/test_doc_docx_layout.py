@@ -162,3 +162,61 @@ def test_the_summary_docx_keeps_its_registration_with_its_last_rows(app, lang):
         last = next(i for i, text in enumerate(pages) if LAST in text)
         assert f"{label}: {NUMBER}" in pages[last].replace("\n", " ") and "Омарова Ж. Т." in pages[last], students
         assert all(book in "".join(pages) for book in ("24010020", "24010016")), students
+
+
+def cell_words(docx: bytes) -> list[str]:
+    """The words of a DOCX's table cells as written (a soft-hyphenated word as its pieces: it
+    may break there)."""
+    words = []
+    for table in Document(io.BytesIO(docx)).tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for word in cell.text.split():
+                    words += [piece for piece in word.split("\u00ad") if piece]
+    return words
+
+
+def printed_words(pdf: Path) -> list[tuple[float, float, float, str]]:
+    """(page width, xMin, xMax, word) of every word poppler reads on the pages, in points."""
+    from xml.etree import ElementTree
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True).stdout
+    ns = "{http://www.w3.org/1999/xhtml}"
+    words = []
+    for page in ElementTree.fromstring(out).iter(f"{ns}page"):
+        for word in page.iter(f"{ns}word"):
+            words.append((float(page.get("width")), float(word.get("xMin")), float(word.get("xMax")), word.text or ""))
+    return words
+
+
+@pytest.mark.demo
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_every_word_file_prints_whole_words_inside_the_page_through_libreoffice(app):
+    """Every type × language × draft/issued, printed by LibreOffice (one run for all): each word
+    of every table cell comes out whole — found among the printed words, not cut in two at a
+    cell's edge (a soft-hyphenated header word: each piece; an address may break after its
+    slashes) —, and no word stands in the 30 mm
+    binding edge or the 10 mm right margin (1 mm of a table's cell margin aside)."""
+    mm = 72 / 25.4
+    with tempfile.TemporaryDirectory() as tmp:
+        names = []
+        for type_id in word_types():
+            for lang in ("kk", "ru"):
+                for number in (None, NUMBER):
+                    name = f"{type_id}-{lang}-{'issued' if number else 'draft'}"
+                    Path(tmp, f"{name}.docx").write_bytes(rendered(type_id, lang, number))
+                    names.append(name)
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+                        "--outdir", tmp, *(str(Path(tmp, f"{n}.docx")) for n in names)],
+                       check=True, capture_output=True, timeout=600)
+        for name in names:
+            printed = printed_words(Path(tmp, f"{name}.pdf"))
+            words = [word for _, _, _, word in printed]
+            # a word as printed, one cut at a soft hyphen (its piece, less the hyphen), or a word
+            # that breaks after a slash or a hyphen of its own (an address: «…/verify/02-» «1/2026-0042»)
+            shown = set(words) | {w.rstrip("-") for w in words} | \
+                {a + b for a, b in zip(words, words[1:]) if a.endswith(("/", "-"))}
+            broken = [w for w in cell_words(Path(tmp, f"{name}.docx").read_bytes()) if w not in shown]
+            assert broken == [], name
+            outside = [word for width, x0, x1, word in printed if x0 < 29 * mm or x1 > width - 9 * mm]
+            assert outside == [], name
