@@ -182,6 +182,9 @@ def test_it_resets_a_password_shown_once(app, lang, words, missing):
     assert r.status_code == 302 and client.get("/").headers["Location"].endswith("/password")
     [event] = events("password_reset")
     assert event.actor.login == "it.admin" and event.user.login == "t.forgot" and secret not in str(event.detail)
+    audit = page(it, "/it/logins").split('id="reset"')[0]
+    assert {"ru": "пароль сброшен", "kk": "құпиясөз қалпына келтірілді"}[lang] in audit and "t.forgot" in audit
+    assert secret not in audit
     r = post(it, "/it/password-reset", {"login": "nobody.here"}, "/it/logins")
     assert missing in flashes(it.get(r.headers["Location"]).get_data(as_text=True))[0]
     assert len(events("password_reset")) == 1

@@ -5,7 +5,7 @@ every action leaves a row in the accounts' audit trail (``AccountEvent``)."""
 from __future__ import annotations
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 
 from ... import student_accounts
@@ -13,10 +13,20 @@ from ...auth import actor
 from ...clock import today
 from ...errors import DomainError, Invalid
 from ...journals import find_user
-from ...models import Group, IssuedDocument, Student, db
+from ...models import AccountEvent, Group, IssuedDocument, Student, db
+from ...models.login_requests import (
+    ACCOUNT_ISSUED, LOGIN_REQUEST_REJECTED, PASSWORD_RESET, STUDENT_ACCOUNT_ISSUED,
+)
 from ...users import reset_password as reset
 from . import bp, data
 from .common import page, say
+
+
+# The accounts' audit trail in words (AccountEvent.action).
+ACTIONS = {ACCOUNT_ISSUED: lazy_gettext("account issued from a login request"),
+           LOGIN_REQUEST_REJECTED: lazy_gettext("login request returned"),
+           STUDENT_ACCOUNT_ISSUED: lazy_gettext("student account issued"),
+           PASSWORD_RESET: lazy_gettext("password reset")}
 
 
 @bp.get("/it/logins")
@@ -27,7 +37,10 @@ def logins():
     # Whom each answered request asked for (a returned one has no account to name them).
     asked = {d.number: (d.input or {}).get("full_name") for d in db.session.scalars(select(IssuedDocument).where(
         IssuedDocument.number.in_([h.number for h in handled])))}
-    return render_template("web/oversight/logins.html", pending=pending, handled=handled, asked=asked)
+    events = db.session.scalars(select(AccountEvent).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
+                                .limit(50)).all()
+    return render_template("web/oversight/logins.html", pending=pending, handled=handled, asked=asked,
+                           events=events, actions=ACTIONS)
 
 
 def _login_request(document_id: int) -> IssuedDocument:
