@@ -565,8 +565,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Too many failed attempts on this login: try again in {seconds} s",
     },
     "csrf_missing": {
-        "kk": "Беттің қауіпсіздік белгісі (CSRF) жоқ немесе ескірген: бетті жаңартыңыз",
-        "ru": "Нет или устарел защитный токен страницы (CSRF): обновите страницу",
+        "kk": "Беттің қауіпсіздік белгісі жоқ немесе ескірген: бетті жаңартыңыз",
+        "ru": "Нет или устарел защитный токен страницы: обновите страницу",
         "en": "The page's security token (CSRF) is missing or expired: reload the page",
     },
     # --- hostile input (issue 11a) ------------------------------------------------------

@@ -20,10 +20,10 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from conftest import START
-from web_client import signed_in
+from web_client import csrf, signed_in
 
 from docservice.ktp_upload import COLUMNS as KTP_COLUMNS
-from docservice.models import CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher, \
+from docservice.models import CLOSED, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher, \
     NomenclatureFile, Program, School, Student, User, db
 
 pytestmark = [pytest.mark.demo, pytest.mark.rendering]  # pages, not the store: SQLite only
@@ -108,6 +108,7 @@ class PageReading(HTMLParser):
     def __init__(self, lang: str):
         super().__init__(convert_charrefs=True)
         self.lang = lang
+        self.declared: str | None = None
         self.texts: list[str] = []
         self.links: list[str] = []
         self.forms: list[tuple[str, list[tuple[str, str]]]] = []  # (action, fields) of GET forms
@@ -117,6 +118,9 @@ class PageReading(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
+        if tag == "html":  # the page's own language, which must be the user's
+            self.declared = a.get("lang")
+            return
         foreign = a.get("lang", self.lang).split("-")[0] != self.lang
         if tag not in VOID and (tag in ("script", "style") or foreign or self._hidden):
             self._hidden.append(tag)
@@ -251,6 +255,8 @@ def walk(client, lang: str) -> dict[str, list[str]]:
             continue
         reading = PageReading(lang)
         reading.feed(response.get_data(as_text=True))
+        # A page declaring another language is misread by screen readers (and would hide its text here).
+        assert reading.declared == lang, (address, reading.declared)
         found[address] = reading.texts
         queue += [a for a in (inside(link, address) for link in reading.links) if a]
         for action, fields in reading.forms:
@@ -283,7 +289,7 @@ def requests_at_every_step() -> None:
     grants are pages too."""
     from docservice import reopen
     from docservice.journals import close_journal
-    from docservice.models import CLOSED, WITH_CHANGE, ReopenRequest
+    from docservice.models import WITH_CHANGE, ReopenRequest
 
     teacher, registrar_head = user(ROLES["teacher"]), user(ROLES["registrar_head"])
     unfinished = set(db.session.scalars(db.select(ReopenRequest.journal_id).where(
@@ -323,13 +329,15 @@ def test_no_english_word_on_the_pages_of_a_role(app, role, lang):
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_no_english_word_on_the_pages_before_signing_in(app, lang):
     client = app.test_client()
-    client.post("/language", data={"lang": lang, "next": "/login"})
+    token = csrf(client.get("/login").data)
+    assert client.post("/language", data={"lang": lang, "next": "/login", "csrf_token": token}).status_code == 302
     pages = {}
     for address in ("/login", "/verify", "/verify?number=01-15%2F2026%2F9999", "/no-such-page"):
         response = client.get(address)
         assert "text/html" in response.headers["Content-Type"], (address, response.headers["Content-Type"])
         reading = PageReading(lang)
         reading.feed(response.get_data(as_text=True))
+        assert reading.declared == lang, (address, reading.declared)
         pages[address] = reading.texts
     leaks = foreign_words(pages, lang)
     assert not leaks, f"{lang}: words not in the page's language:\n" + "\n".join(
@@ -350,3 +358,18 @@ def test_the_reading_finds_english_where_a_user_meets_it():
     assert sorted(left) == ["Logo", "Mark", "Open", "Opened", "Search", "Send", "journal", "saved"]
     assert reading.links == ["/x"]
     assert kazakh_words(["Оценка сақталды.", "Әбенова І. Б."]) == ["сақталды", "Әбенова", "І"]
+
+
+@pytest.mark.parametrize("lang,said", [("kk", "бетті жаңартып"), ("ru", "обновите страницу")])
+def test_a_form_sent_without_its_token_is_answered_by_a_page_in_the_users_language(app, lang, said):
+    """A form kept open past its token (or a stale tab): the page says what to do, in the
+    user's language, not a JSON error in English."""
+    client = signed_in(app, ROLES["teacher"], lang=lang)
+    code = teachers_journals()[0].code
+    response = client.post(f"/journals/{code}/close", data={})
+    assert response.status_code == 400 and "text/html" in response.headers["Content-Type"]
+    reading = PageReading(lang)
+    reading.feed(response.get_data(as_text=True))
+    assert reading.declared == lang and said in " ".join(reading.texts)
+    assert not foreign_words({f"/journals/{code}/close": reading.texts}, lang)
+    assert db.session.scalar(db.select(Journal.state).where(Journal.code == code)) != CLOSED

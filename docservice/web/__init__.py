@@ -104,6 +104,7 @@ def _error_pages(app: Flask) -> None:
     def http_error(err: HTTPException):
         if request.path.startswith("/api/") and api_errors is not None:
             return api_errors(err)
+        g.lang = interface_language()  # a refusal may come before the request looked it up (CSRF)
         return render_template("web/oversight/refused.html", message=http_error_message(err), status=err.code), \
             err.code
 
