@@ -3,6 +3,7 @@ book's 8 digits, a date, a header's longest word never broken mid-word), the doc
 properties (title, author, dates) those of the issued document, its number on every page, and
 the summary vedomost's registration kept on the page of its last rows and signatures."""
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -220,3 +221,41 @@ def test_every_word_file_prints_whole_words_inside_the_page_through_libreoffice(
             assert broken == [], name
             outside = [word for width, x0, x1, word in printed if x0 < 29 * mm or x1 > width - 9 * mm]
             assert outside == [], name
+
+
+GALLERY = Path(__file__).resolve().parents[1] / "docs" / "gallery"
+
+
+@pytest.mark.demo
+@pytest.mark.skipif(os.environ.get("DOCSERVICE_GALLERY") != "1" or shutil.which("soffice") is None,
+                    reason="the README's document gallery is made on demand: DOCSERVICE_GALLERY=1")
+def test_the_document_gallery(app):
+    """The README's gallery: the first page of every type issued, in Kazakh as its PDF prints and
+    in Russian as its Word file prints through LibreOffice (docs/gallery/<type>_<lang>_<fmt>.png)."""
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for type_id in word_types():
+            for lang, fmt in (("kk", "pdf"), ("ru", "docx")):
+                content = rendered(type_id, lang, NUMBER, fmt)
+                pdf = through_libreoffice(content) if fmt == "docx" else content
+                Path(tmp, "doc.pdf").write_bytes(pdf)
+                stem = GALLERY / f"{type_id}_{lang}_{fmt}"
+                subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-singlefile", "-png",
+                                str(Path(tmp, "doc.pdf")), str(stem)], check=True)
+                assert stem.with_suffix(".png").stat().st_size > 10_000
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_module_of_four_disciplines_heads_its_narrow_columns_by_number(app, lang):
+    """MOD2113's four modular disciplines share 55 mm: their columns are headed 1–4, the numbers
+    the list above the table gives their names by, and nothing in the sheet breaks mid-word
+    («Культурология» would, «келмеді» at 10 pt would)."""
+    from docs_reading import docx_text
+
+    content = issuing.preview(None, "vedomost", {"journal": "D0076"}, lang, "docx")
+    assert docx_cell_overflows(content) == []
+    grades = max(Document(io.BytesIO(content)).tables, key=lambda t: len(t.rows))
+    assert [cell.text for cell in grades.rows[0].cells[3:7]] == ["1", "2", "3", "4"]
+    listed = {"kk": "3. Мәдениеттану (2 кр.)", "ru": "3. Культурология (2 кр.)"}[lang]
+    assert listed in docx_text(content)
