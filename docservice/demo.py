@@ -657,7 +657,8 @@ def load_demo(today: date | None = None):
     from .nomenclature import load_sample
     from .users import set_password
 
-    data = build_demo_dataset(today=today or clock_today())
+    calendar = DemoCalendar(today or clock_today())
+    data = build_demo_dataset(today=calendar.today)
     summary = import_dataset(None, data)
     logins = [s["login"] for s in data["staff"]]
     users = db.session.scalars(select(User).where(User.login.in_(logins))).all()
@@ -665,9 +666,35 @@ def load_demo(today: date | None = None):
     for user in users[1:]:  # one hash for all: hashing is slow on purpose, and it's the same password
         user.password_hash, user.must_change_password = users[0].password_hash, False
     db.session.commit()
+    _closed_in_time(calendar)
     _demo_reopenings()
     load_sample()  # the registrar's nomenclature of files, for archive printing
     return summary
+
+
+# A few teachers closed their journals in time, on the day of the final control: every second
+# journal whose final control was on one of these days (of the reference calendar). The other
+# journals past their deadline are locked.
+CLOSED_IN_TIME_ON = (date(2026, 11, 3), date(2026, 11, 4))
+
+
+def _closed_in_time(calendar: DemoCalendar) -> None:
+    from datetime import datetime, time
+
+    from sqlalchemy import select
+
+    from .journals import record_event
+    from .models import CLOSED, OPEN, Journal, db
+
+    days = {date.fromisoformat(calendar.day(d.isoformat())) for d in CLOSED_IN_TIME_ON}
+    journals = [j for j in db.session.scalars(select(Journal).order_by(Journal.code))
+                if j.final_control in days and j.state == OPEN]
+    for journal in journals[::2]:
+        teacher = next(t.user for t in journal.staff if t.role == "teacher")
+        at = datetime.combine(journal.final_control, time(16, 0))
+        journal.state, journal.closed_at, journal.closed_late = CLOSED, at, False
+        record_event(journal, teacher, "closed", at, late=False)
+    db.session.commit()
 
 
 # Reopen requests of the demo, one in each state of the chain, made through the workflow by
@@ -681,7 +708,7 @@ def _demo_reopenings() -> None:
     from . import reopen
     from .clock import now
     from .journals import sync_lock
-    from .models import CLOSED, LOCKED, Journal, User, db
+    from .models import LOCKED, Journal, User, db
 
     registrar_head = db.session.scalar(select(User).join(User.role_rows).where(
         User.role_rows.any(role="registrar_head")))
@@ -689,7 +716,7 @@ def _demo_reopenings() -> None:
     overdue = []
     for journal in db.session.scalars(select(Journal).order_by(Journal.code)):
         sync_lock(journal, now())
-        if journal.state in (CLOSED, LOCKED) and journal.department.head and journal.school.dean:
+        if journal.state == LOCKED and journal.department.head and journal.school.dean:
             overdue.append(journal)
     for journal, (kind, goal, reason) in zip(overdue[::7], DEMO_REOPENINGS):
         teacher = next(t.user for t in journal.staff if t.role == "teacher")

@@ -76,9 +76,13 @@ def test_the_loaded_demo_has_every_state_and_every_step_of_the_reopen_chain(app,
     journals = db.session.scalars(select(Journal)).all()
     assert len(journals) == 115
     states = [effective_state(j, today) for j in journals]
-    assert states.count(OPEN) >= 40 and states.count(LOCKED) >= 30 and states.count(CLOSED) >= 1
+    assert states.count(OPEN) >= 40 and states.count(LOCKED) >= 30 and states.count(CLOSED) >= 5
     due_soon = [j for j in journals if effective_state(j, today) == OPEN and j.deadline <= today + timedelta(days=7)]
     assert len(due_soon) >= 5
+    # Closed by their teachers in time, on the day of the final control; locked ones were not.
+    closed_in_time = [j for j in journals if j.state == CLOSED and not j.closed_late]
+    assert len(closed_in_time) >= 4
+    assert all(j.closed_at.date() == j.final_control < today for j in closed_in_time)
     steps = {r.status for r in db.session.scalars(select(ReopenRequest))}
     assert steps == {"filed", "visaed", "approved", "granted", "completed"}
     # The requests are on the journals past their deadline, filed the day before.
