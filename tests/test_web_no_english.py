@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.demo, pytest.mark.rendering]  # pages, not the store: 
 # One user of each role of the demo faculty (head.anat also teaches, or.head is also a registrar).
 ROLES = {"teacher": "t.anat2", "head_of_department": "head.anat", "dean": "dean.gm", "registrar": "or.inspector",
          "registrar_head": "or.head", "it": "it.admin", "methodist": "methodist", "vice_rector": "prorector",
-         "student": None}  # the demo's students have no accounts: IT gives one in the test
+         "student": None}  # a student of the teacher's journals, given an account in the test
 # /journals/D0046 and /journals/D0014 are one shape: a few of each are enough (five: a journal at
 # each step of a reopening).
 PAGES_PER_SHAPE = 5
@@ -102,7 +102,7 @@ def allowed(word: str, codes: set[str]) -> bool:
         return True
     if LETTER_GRADE.fullmatch(word) or EXTENSION.fullmatch(word.lower()):
         return True
-    # "Excel-ге", "ZIP-те": a Kazakh ending joined to an allowed word.
+    # "Excel-ге", "ZIP-те", "Excel-файл": a Kazakh ending or a Russian word joined to an allowed one.
     base, _, ending = word.partition("-")
     return bool(ending) and re.fullmatch(r"[а-яәғқңөұүһі]+", ending.lower()) is not None and allowed(base, codes)
 
