@@ -1,6 +1,7 @@
 """Import of the exchange format: the sample as it is, all-or-nothing, errors that name the row."""
 import copy
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -187,8 +188,6 @@ def _as_new_journals(data: dict) -> dict:
 def test_the_registrar_loads_new_journals_past_their_deadline_and_is_told_so(sample, sample_data, clock):
     """A dataset is records the registrar loads, not a teacher's late edit: journals the file
     creates take their marks whatever the date; the preview lists them with their deadline."""
-    from datetime import datetime
-
     from store import user
 
     clock.set(datetime(2027, 5, 3, 9, 0))      # long after every deadline of the sample
@@ -232,3 +231,18 @@ def test_a_cell_given_twice_is_an_error(app, sample_data):
     with pytest.raises(DatasetError) as info:
         import_dataset(None, data)
     assert info.value.code == "duplicate_key" and info.value.where == f"marks[{len(data['marks']) - 1}]"
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("day", [datetime(2026, 12, 7, 9, 0), datetime(2027, 4, 14, 9, 0)], ids=str)
+def test_the_registrar_imports_the_projects_sample_into_the_demo_on_any_date(app, clock, sample_data, day):
+    """Issue 13: the dry run refused the sample with «marks[0] [journal]: Журнал закрыт …»."""
+    from store import user
+
+    clock.set(day)
+    preview = import_dataset(user("or.inspector"), sample_data, dry_run=True)
+    assert len(preview.journals) == 14 and all(j["new"] and j["past_deadline"] for j in preview.journals)
+    assert preview.marks_changed == len(sample_data["marks"])
+    import_dataset(user("or.inspector"), sample_data)
+    assert db.session.scalar(select(func.count()).select_from(Mark).join(Journal).where(
+        Journal.code.like("J%"))) == len(sample_data["marks"])
