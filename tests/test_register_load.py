@@ -43,8 +43,9 @@ from docservice.clock import FrozenClock
 from docservice.models import DocumentRendition, IssuedDocument, Journal, MarkHistory, User, db
 
 ROOT = Path(__file__).resolve().parents[1]
-# Most demo journals are past their deadline (locked: their vedomosts can be issued), 40 are
-# still open until mid-December (their teachers write marks).
+# The demo is laid out on the day it is loaded (demo_calendar): on this Wednesday about half of
+# its journals are past their deadline (locked: their vedomosts can be issued), the others are
+# still open for weeks (their teachers write marks).
 FROZEN_AT = "2026-12-02T10:00:00"
 PERIOD = "2026-2027/1"
 WRITERS, ISSUERS = 50, 4
