@@ -67,3 +67,24 @@ def cell_text(cell: Cell | None) -> str | None:
 
 
 __all__ = ["ABSENT", "parse_cell", "cell_text"]
+
+
+# The kk pages name midterms РК1, РК2 as the grid and the documents do (АБ would read as
+# ағымдағы бақылау, the current control).
+CONTROL_LABELS = {"RK1": {"kk": "РК1", "ru": "РК1", "en": "Midterm 1"},
+                  "RK2": {"kk": "РК2", "ru": "РК2", "en": "Midterm 2"},
+                  "EXAM": {"kk": "Емтихан", "ru": "Экзамен", "en": "Exam"}}
+
+
+def column_label(column: str, lang: str) -> str:
+    """How a person names a journal column: a lesson by its date, a control by its name."""
+    return column_names(column).get(lang) or column_names(column)["ru"]
+
+
+def column_names(column: str) -> dict[str, str]:
+    """A column's name in each language (a refusal's parameter is said in the user's)."""
+    if column in CONTROL_LABELS:
+        return CONTROL_LABELS[column]
+    year, month, day = (column.split("-") + ["", "", ""])[:3]
+    shown = f"{day}.{month}.{year}" if day else column
+    return {"kk": shown, "ru": shown, "en": shown}

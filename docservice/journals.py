@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import policy
-from .cells import cell_text, parse_cell
+from .cells import cell_text, column_names, parse_cell
 from .clock import now as clock_now
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .grading import NOT_ADMITTED, Cell
@@ -178,7 +178,7 @@ def _enter(actor, journal, record_book, column, value, note, expected_version, v
         raise Conflict("mark_conflict", who=mark.updated_by.login if mark and mark.updated_by else "—",
                        current=current)
     if grant is not None and not grant.covers(record_book, column):
-        raise Forbidden("grant_scope", student=record_book, column=column)
+        raise Forbidden("grant_scope", student=record_book, column=column_names(column))
     before = {c: cell_of(m) for c, m in marks.items()}
     after = {c: v for c, v in (before | {column: cell}).items() if v is not None}
     if column == EXAM and cell is not None:

@@ -48,6 +48,11 @@ def test_grant_covers_only_its_students_and_columns(closed, clock):
     assert info.value.code == "grant_scope"
     with pytest.raises(Forbidden):
         set_mark(user("t.anat2"), journal("J0001"), STUDENT, "RK1", "90")
+    with pytest.raises(Forbidden) as info:
+        set_mark(user("t.anat2"), journal("J0001"), STUDENT, "EXAM", "90")
+    # The column as people name it, in the user's language — not the code EXAM.
+    assert "Емтихан" in info.value.message("kk") and "Экзамен" in info.value.message("ru")
+    assert "EXAM" not in info.value.message("ru")
 
 
 def test_grant_expires(closed, clock):

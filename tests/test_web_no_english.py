@@ -23,8 +23,8 @@ from conftest import START
 from web_client import csrf, signed_in
 
 from docservice.ktp_upload import COLUMNS as KTP_COLUMNS
-from docservice.models import CLOSED, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher, \
-    NomenclatureFile, Program, School, Student, User, db
+from docservice.models import CLOSED, CurriculumItem, CurriculumPart, Group, Journal, JournalTeacher, \
+    NomenclatureFile, Program, Student, User, db
 
 pytestmark = [pytest.mark.demo, pytest.mark.rendering]  # pages, not the store: SQLite only
 
@@ -71,30 +71,6 @@ def codes_users_type() -> set[str]:
     books = db.session.scalars(db.select(Student.record_book))
     codes |= {STUDENT_LOGIN} | {STUDENT_LOGIN + book.lower() for book in books}
     return codes
-
-
-# In known_leaks: every Kazakh word passes on that Russian page.
-ANY_KAZAKH = "(Kazakh)"
-
-
-def known_leaks() -> dict[str, set[str]]:
-    """TODO: leaks in files other work is changing now, let through on their pages only, to fold
-    after: page shape (``shape``, up to "?") → the words."""
-    departments = set(db.session.scalars(db.select(Department.code)))
-    schools = set(db.session.scalars(db.select(School.code)))
-    return {
-        # TODO(docservice/web/docpages/forms.py, StoreChoices.for_field): the selects say
-        # "ANAT — Анатомия кафедрасы", "GM — Школа общей медицины": the name alone says it.
-        "/documents/login_request": departments, "/documents/ktp": departments,
-        "/documents/semester_report": schools,
-        # TODO(docservice/templates/web/oversight/requests.html, data.grant_json): the open grants'
-        # scope says "25010074, RK1": the columns by column_label (РК1, Экзамен), as the cards do.
-        "/requests": {"RK1", "RK2", "EXAM"},
-        # TODO(docservice/web/teacher/pages.py, note; templates/web/teacher/note.html): the note's
-        # prefill shows the discipline and the kinds of classes in the document's language
-        # ("практикалық сабақтар" on a Russian page for a Kazakh group), the placeholder too.
-        "/journals/#/note": {ANY_KAZAKH},
-    }
 
 
 def allowed(word: str, codes: set[str]) -> bool:
@@ -210,13 +186,13 @@ def people_and_both_languages() -> tuple[set[str], dict[str, set[str]]]:
 def foreign_words(pages: dict[str, list[str]], lang: str) -> dict[str, list[str]]:
     """Page address → the words in it not of its language: English (beyond the allow-list) on
     any page, Kazakh on a Russian one."""
-    codes, known = codes_users_type(), known_leaks()
+    codes = codes_users_type()
     people, both = people_and_both_languages()
     found = {}
     for address, texts in pages.items():
-        path, passing = address.split("?")[0], known.get(shape(address).split("?")[0], set())
-        words = {w for w in latin_words(texts) if w and not allowed(w, codes) and w not in passing}
-        if lang == "ru" and ANY_KAZAKH not in passing:
+        path = address.split("?")[0]
+        words = {w for w in latin_words(texts) if w and not allowed(w, codes)}
+        if lang == "ru":
             words |= {w for w in kazakh_words(texts)
                       if w not in people and len(w) > 1 and w not in both.get(path, ())}
         if words:

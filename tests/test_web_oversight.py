@@ -455,7 +455,7 @@ def test_api_registrar_it_and_student_routes(app, sample_data):
 
 
 def test_a_requests_columns_are_named_as_people_name_them(app, sample):
-    from docservice.web.oversight.data import column_label
+    from docservice.cells import column_label
 
     assert [column_label(c, "ru") for c in ("EXAM", "RK1", "2026-09-02")] == ["Экзамен", "РК1", "02.09.2026"]
     assert column_label("EXAM", "kk") == "Емтихан"

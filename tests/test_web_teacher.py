@@ -87,6 +87,9 @@ def test_another_teacher_is_refused_and_a_head_only_reads(app, sample):
     head = signed_in(app, "head.anat").get("/journals/J0001").get_data(as_text=True)
     assert "Нұрғалиева Дана" in head and not inputs(head) and 'value="45"' not in head
     assert ">45<" in head
+    # The registrar reads it too, with no "My journals" link that would answer 403.
+    registrar = signed_in(app, "or.inspector").get("/journals/J0001").get_data(as_text=True)
+    assert "Нұрғалиева Дана" in registrar and 'href="/journals"' not in registrar
 
 
 def test_entering_a_mark_updates_the_results(app, sample):

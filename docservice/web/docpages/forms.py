@@ -167,8 +167,8 @@ class StoreChoices:
             return [(p.code, p.code) for p in periods]
         if isinstance(field, (DepartmentRef, SchoolRef)):
             model = Department if isinstance(field, DepartmentRef) else School
-            return [(r.code, f"{r.code} — {r.name(lang)}") for r in db.session.scalars(
-                select(model).order_by(model.code))]
+            # By name alone: the code (ANAT, GM) is the registrar's shorthand, not a word of the page.
+            return [(r.code, r.name(lang)) for r in db.session.scalars(select(model).order_by(model.code))]
         if isinstance(field, TeacherRef):
             return [(u.login, f"{u.full_name} ({u.login})") for u in self._teachers()]
         if isinstance(field, UserRef):

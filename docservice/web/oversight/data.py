@@ -16,6 +16,7 @@ from ... import monitoring, policy, reopen
 from ...clock import now as clock_now
 from ...collation import name_key
 from ...errors import DomainError, Invalid, NotFound
+from ...cells import column_label
 from ...journals import cell_of
 from ...models import (
     CLOSED, LOCKED, OPEN, WITH_CHANGE, WITHOUT_CHANGE, AccessGrant, CurriculumItem, CurriculumPart,
@@ -239,7 +240,9 @@ def grant_json(grant: AccessGrant, lang: str, at: datetime) -> dict:
     return {"id": grant.id, "request": grant.request_id, "journal": grant.journal.code,
             "title": grant.journal.title(lang), "group": grant.journal.group.code, "kind": grant.kind,
             "teacher": _who(grant.grantee), "students": list(grant.students or []),
-            "columns": list(grant.columns or []), "from": grant.starts_at.isoformat(),
+            "columns": list(grant.columns or []),
+            "column_labels": [column_label(c, lang) for c in grant.columns or []],
+            "from": grant.starts_at.isoformat(),
             "until": grant.expires_at.isoformat(), "active": grant.active_at(at)}
 
 
@@ -524,16 +527,3 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-# The kk pages name midterms РК1, РК2 as the grid and the documents do (АБ would read as
-# ағымдағы бақылау, the current control).
-CONTROL_LABELS = {"RK1": {"kk": "РК1", "ru": "РК1", "en": "Midterm 1"},
-                  "RK2": {"kk": "РК2", "ru": "РК2", "en": "Midterm 2"},
-                  "EXAM": {"kk": "Емтихан", "ru": "Экзамен", "en": "Exam"}}
-
-
-def column_label(column: str, lang: str) -> str:
-    """How a person names a journal column: a lesson by its date, a control by its name."""
-    if column in CONTROL_LABELS:
-        return CONTROL_LABELS[column].get(lang, CONTROL_LABELS[column]["ru"])
-    year, month, day = (column.split("-") + ["", "", ""])[:3]
-    return f"{day}.{month}.{year}" if day else column
