@@ -326,7 +326,7 @@ def test_the_registrar_prints_a_groups_summary_vedomost(page, live_server):
     shoot(page, "summary")
     row = page.locator("table.ov-table tbody tr").first
     group = row.locator("td").first.inner_text()
-    row.get_by_role("link", name="Сводная ведомость").click()
+    row.get_by_role("link", name="Документ", exact=True).click()  # in the column «Сводная ведомость»
     page.wait_for_url(re.compile(r"/documents/summary_vedomost\?"))
     expect(page.locator("#f-group")).to_have_value(group)
     shoot(page, "document_form")

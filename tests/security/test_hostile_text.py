@@ -13,7 +13,8 @@ from web_client import signed_in
 
 from docservice import create_app
 
-SAMPLE_VALUES = {"code": "J0001", "type_id": "vedomost", "number": "01-15/2026/0001", "filename": "app.css"}
+SAMPLE_VALUES = {"code": "J0001", "type_id": "vedomost", "number": "01-15/2026/0001", "filename": "app.css",
+                 "record_book": "24010001", "login": "t.anat2"}
 INTS = {"request_id": "1", "job_id": "1", "document_id": "1", "period_id": "1", "doc_id": "1", "id": "1"}
 BAD = {"nul": "a\x00b", "escape": "a\x1b[31mb", "bell": "\x07", "nonchar": "a\ufffeb"}
 
