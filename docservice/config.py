@@ -24,6 +24,11 @@ DISCIPLINE_DEPARTMENT = [(6, "reprimand"), (3, "warning"), (1, "verbal_remark")]
 MEMO_THRESHOLD = 3             # more than this many grade-changing errors → memo to the vice-rector
 
 PASSWORD_MIN_LENGTH = 10      # and not the login, not a common password, not the current one
+# How passwords are hashed (werkzeug's method string). scrypt costs ≈ 0.1 s a hash, as it should
+# against guessing; the test suite sets a cheap one (DOCSERVICE_PASSWORD_HASH_METHOD, as Django's
+# test settings do) because it signs in thousands of times. A stored hash names its own method,
+# so a change here applies to passwords set from then on.
+PASSWORD_HASH_METHOD = "scrypt"
 LOGIN_MAX_FAILURES = 5         # failed sign-ins of one login from one client address …
 LOGIN_WINDOW_MINUTES = 15      # … within this many minutes refuse that client that login for that long
 

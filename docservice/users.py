@@ -75,7 +75,7 @@ def check_new_password(password: str, login: str | None = None, current_hash: st
 
 def set_password(user: User, password: str, must_change: bool) -> None:
     """Hash and set a password (no commit: the caller's transaction)."""
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     user.must_change_password = must_change
     end_sessions(user)
 
@@ -122,10 +122,22 @@ def set_roles(user: User, roles) -> None:
     user.role_rows = [UserRole(role=r) for r in _check_roles(roles)]
 
 
-@functools.cache
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=_method())
+
+
+def _method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+
+
 def _dummy_hash() -> str:
     """A hash made as real ones are, checked for unknown logins so that they take as long."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash_by(_method())
+
+
+@functools.cache
+def _dummy_hash_by(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(login: str, password: str, remote: str | None = None, known_device: bool = False) -> User:

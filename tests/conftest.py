@@ -24,6 +24,10 @@ from docservice.models import db
 # Fixtures that start real servers (a Redis of a test's own).
 pytest_plugins = ["services"]
 
+# The suite signs in thousands of times: a cheap password hash for every app it makes, here and in
+# the servers it starts (scrypt, the default, costs ≈ 0.1 s a hash; config.PASSWORD_HASH_METHOD).
+os.environ.setdefault("DOCSERVICE_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+
 # The sample faculty shipped with the project (a copy of ../shared/sample-dataset.json).
 SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 PG_URL = os.environ.get("DOCSERVICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -4,6 +4,7 @@ import pytest
 from store import user
 from web_client import csrf, flashes, signed_in
 
+from docservice import create_app
 from docservice.demo import DEMO_PASSWORD
 from docservice.errors import Invalid
 from docservice.users import (
@@ -152,3 +153,19 @@ def test_an_account_without_any_password_keeps_its_api_token(app, sample):
     assert user("or.inspector").password_hash is None
     token = {"Authorization": "Bearer " + issue_token(None, user("or.inspector"))}
     assert app.test_client().get("/api/v1/journals", headers=token).status_code == 200
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured(tmp_path):
+    """Production hashes with scrypt; only the suite (conftest) asks for a cheap method."""
+    import os
+
+    from docservice import config
+    from docservice.users import _hash
+
+    assert config.PASSWORD_HASH_METHOD == "scrypt"
+    assert os.environ["DOCSERVICE_PASSWORD_HASH_METHOD"].startswith("pbkdf2")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "t",
+                      "PASSWORD_HASH_METHOD": "scrypt"})
+    with app.app_context():
+        assert _hash("Жаңа-құпия-2026").startswith("scrypt:")
+    assert _hash("Жаңа-құпия-2026").startswith("scrypt:")  # outside an app: the safe default
