@@ -147,7 +147,7 @@ def test_the_summary_pdf_keeps_its_registration_with_its_last_rows(app, lang):
 
 
 @pytest.mark.demo
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (make test installs it: apt-get install libreoffice-writer-nogui)")
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_summary_docx_keeps_its_registration_with_its_last_rows(app, lang):
     """In the Word file as LibreOffice prints it: on one page with the demo group's 26 students;
@@ -191,7 +191,7 @@ def printed_words(pdf: Path) -> list[tuple[float, float, float, str]]:
 
 
 @pytest.mark.demo
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (make test installs it: apt-get install libreoffice-writer-nogui)")
 def test_every_word_file_prints_whole_words_inside_the_page_through_libreoffice(app):
     """Every type × language × draft/issued, printed by LibreOffice (one run for all): each word
     of every table cell comes out whole — found among the printed words, not cut in two at a
