@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import monitoring, policy, reopen
+from ...attendance import attendance
 from ...clock import now as clock_now
 from ...collation import name_key
 from ...errors import DomainError, Invalid, NotFound
@@ -494,15 +495,15 @@ def student_grades(student: Student, lang: str) -> list[dict]:
 def current_marks(student: Student, period: Period, lang: str) -> list[dict]:
     """The student's standing in each journal of the period as the journal has it now: ТК,
     the midterms, РД, the exam, and the absences (н/б) among the lessons held — what a student
-    checks during the semester, before any final."""
+    checks during the semester, before any final. The absences are counted as the teacher's
+    grid counts them (``attendance``), so both show the same «1 / 12 · 8 %»."""
+    at = clock_now()
     journals = db.session.scalars(select(Journal).where(
         Journal.group_id == student.group_id, Journal.period_id == period.id).order_by(Journal.code)).all()
     out = []
     for journal in journals:
         marks = db.session.scalars(select(Mark).where(Mark.journal_id == journal.id,
                                                       Mark.student_id == student.id)).all()
-        lessons = {lesson.column for lesson in journal.lessons}
-        absent = sum(1 for m in marks if m.absent and m.column in lessons)
         try:
             shown = student_result(journal, student.id, {m.column: cell_of(m) for m in marks}).as_dict(
                 scheme_for(journal.item).display_decimals)
@@ -511,7 +512,8 @@ def current_marks(student: Student, period: Period, lang: str) -> list[dict]:
         out.append({"code": journal.code, "title": journal.title(lang), "tk": shown.get("tk"),
                     "controls": [(column_label(c, lang), shown.get(c.lower())) for c in journal.control_columns
                                  if c != "EXAM"],
-                    "rd": shown.get("rd"), "exam": shown.get("exam"), "absent": absent, "lessons": len(lessons)})
+                    "rd": shown.get("rd"), "exam": shown.get("exam"),
+                    "attendance": attendance(journal, [m.column for m in marks if m.absent], at)})
     return out
 
 

@@ -9,7 +9,6 @@ come from ``results``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from fractions import Fraction
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
@@ -17,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ... import policy, reopen
+from ...attendance import attendance
 from ...clock import now as clock_now
 from ...collation import name_key
 from ...errors import DomainError
-from ...grading import STATUS_WORDS, round_half_up
+from ...grading import STATUS_WORDS
 from ...journals import JOURNAL_LOAD, Entry, active_grant, cell_of, is_writable
 from ...messages import NOUNS
 from ...models import (
@@ -176,21 +176,6 @@ def current_cell(journal: Journal, record_book: str, column: str) -> dict:
         Student.record_book == str(record_book), Mark.column == column)).first())
 
 
-# --- attendance -------------------------------------------------------------------------
-
-def lessons_held(journal: Journal, at: datetime) -> list[str]:
-    """The lesson columns up to today: the lessons a student could have missed so far."""
-    return [lesson.column for lesson in journal.lessons if lesson.date <= at.date()]
-
-
-def attendance(absent: int, held: int) -> dict:
-    """``absent`` lessons (н/б, a credit-transferred one too: the lesson was missed) of the
-    ``held`` ones, and their share: «3 / 24 · 13 %»."""
-    share = round_half_up(Fraction(100 * absent, held)) if held else None
-    return {"absent": absent, "held": held, "share": share,
-            "text": f"{absent} / {held} · {share} %" if held else "—"}
-
-
 def short_name(full_name: str) -> str:
     """«Әбдірахманов Ә. Д.»: the surname and initials, for a phone's narrow name column."""
     surname, *rest = full_name.split() or [""]
@@ -306,9 +291,8 @@ def entry_json(entry: Entry, lang: str) -> dict:
         row = None
     else:
         row = student_view(journal, entry.student, result, lang, scheme_for(journal.item).display_decimals)
-    held = lessons_held(journal, clock_now())
-    absent = sum(1 for c in held if c in entry.cells and entry.cells[c].absent)
-    return {"cell": cell, "result": row, "attendance": attendance(absent, len(held))}
+    absent = (column for column, c in entry.cells.items() if c is not None and c.absent)
+    return {"cell": cell, "result": row, "attendance": attendance(journal, absent, clock_now())}
 
 
 # --- the grid -----------------------------------------------------------------------------
@@ -320,7 +304,6 @@ def grid(journal: Journal, user, lang: str, at: datetime) -> dict:
     results, results_error = results_by_student(journal, lang, marks)
     students = sorted(journal.group.students, key=lambda s: name_key(s.full_name))
     cols = columns(journal, lang)
-    held = lessons_held(journal, at)
     rows = []
     for n, student in enumerate(students, 1):
         cells = {}
@@ -332,7 +315,7 @@ def grid(journal: Journal, user, lang: str, at: datetime) -> dict:
             cells[col["key"]] = cell
         rows.append({"n": n, "student": student.record_book, "full_name": student.full_name,
                      "short_name": short_name(student.full_name), "cells": cells,
-                     "attendance": attendance(sum(1 for c in held if cells[c]["value"] == "н/б"), len(held)),
+                     "attendance": attendance(journal, [c for c, cell in cells.items() if cell["value"] == "н/б"], at),
                      "result": results.get(student.record_book)})
     state = effective_state(journal, at)
     teaches = user is not None and policy.allowed(user, "journal.close", journal, at.date())
