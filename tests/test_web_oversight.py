@@ -407,6 +407,37 @@ def test_the_chain_through_the_api(app, closed_with_request):
     assert report["teachers"][0]["login"] == "t.anat2" and report["teachers"][0]["level"] == "verbal_remark"
 
 
+def test_the_monitoring_api_counts_and_documents_the_journals_due_soon(app, clock):
+    """/api/v1/monitoring returns, per department, the open journals due within REMIND_DAYS days
+    (the ones whose teachers are reminded), and /api/v1/openapi.json says so: every field the
+    route returns is described."""
+    api = app.test_client()
+    head = {"Authorization": f"Bearer {issue_token(None, user('or.head'))}"}
+
+    def anat():
+        report = api.get("/api/v1/monitoring", headers=head).get_json()
+        return report, next(c for c in report["journals"] if c["department"] == "ANAT")
+
+    clock.set(datetime(2026, 11, 12, 10, 0))  # ANAT's journals are due 13–15.11; reminders go 2 days ahead
+    _, before = anat()
+    assert before["due_soon"] >= 1
+    registrar = {"Authorization": f"Bearer {issue_token(None, user('or.inspector'))}"}
+    assert journal("J0006").deadline > date(2026, 11, 14)  # due 15.11: not yet reminded
+    moved = api.post("/api/v1/journals/J0006/deadline", headers=registrar, json={"deadline": "2026-11-13"})
+    assert moved.get_json()["due_soon"]
+    report, after = anat()
+    assert after["due_soon"] == before["due_soon"] + 1 and after["open"] == before["open"]
+
+    spec = api.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/monitoring"]["get"]
+    assert "due soon" in spec["summary"]
+    schema = spec["responses"]["200"]["content"]["application/json"]["schema"]
+    figures = schema["properties"]["journals"]["items"]["properties"]
+    assert "REMIND_DAYS" in figures["due_soon"]["description"] and figures["due_soon"]["type"] == "integer"
+    assert set(report) == set(schema["properties"]) and set(after) == set(figures)
+    teacher = schema["properties"]["teachers"]["items"]["properties"]
+    assert all(set(line) == set(teacher) for line in report["teachers"])
+
+
 def test_session_writes_to_the_api_need_the_csrf_header(app, closed_with_request):
     head = signed_in(app, "head.anat")
     r = head.post(f"/api/v1/reopen-requests/{closed_with_request.id}/visa")

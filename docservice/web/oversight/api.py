@@ -210,10 +210,45 @@ def journal_deadline(code):
     return jsonify(data.journal_json(journal, _lang(), today()))
 
 
+def _objects(properties: dict) -> dict:
+    return {"type": "array", "items": {"type": "object", "properties": properties}}
+
+
+def _count(text: str) -> dict:
+    return {"type": "integer", "description": text}
+
+
+_TEACHER_LINE = {
+    "login": {"type": "string"}, "full_name": {"type": "string"}, "department": {"type": "string"},
+    "reopenings": _count("journals of the year reopened for the teacher"),
+    "with_change": _count("of them, reopenings that changed a grade"),
+    "level": {"type": "string", "nullable": True, "description": "the disciplinary level the reopenings reach"},
+    "memo": {"type": "boolean", "description": "over the memo threshold"}}
+
+# What /monitoring returns, described for /api/v1/openapi.json: the figures per department are
+# the monitoring page's (``data.FIGURES``), due_soon being the journals whose teachers are reminded.
+MONITORING_REPORT = {"type": "object", "properties": {
+    "academic_year": {"type": "string", "example": "2026-2027"},
+    "journals": _objects({
+        "department": {"type": "string", "description": "department code"},
+        "total": _count("journals of the year"),
+        "open": _count("open journals"),
+        "due_soon": _count("open journals due within REMIND_DAYS days (configured; 2 by default): "
+                           "the ones whose teachers are being reminded"),
+        "closed": _count("closed journals"),
+        "locked": _count("journals locked at their deadline"),
+        "closed_late": _count("journals closed late or overdue")}),
+    "teachers": _objects(_TEACHER_LINE),
+    "departments": _objects({"code": {"type": "string"}, "reopenings": _count("reopened journals"),
+                             "level": {"type": "string", "nullable": True}}),
+    "memo": {**_objects(_TEACHER_LINE), "description": "the teachers over the memo threshold"}}}
+
+
 @blp.route("/monitoring")
-@blp.doc(summary="Journals per department (open/closed/locked/late), reopenings per teacher and "
+@blp.doc(summary="Journals per department (open, due soon, closed, locked, late), reopenings per teacher and "
                  "department with the disciplinary level, teachers over the memo threshold (?year=)",
-         responses=ERRORS)
+         responses={"200": {"description": "The monitoring report of the academic year",
+                            "content": {"application/json": {"schema": MONITORING_REPORT}}}, **ERRORS})
 @signed_in
 def monitoring():
     policy.require(actor(), "monitoring.view")
