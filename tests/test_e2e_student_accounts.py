@@ -55,3 +55,33 @@ def test_it_prints_a_groups_accounts(chromium, live_server, lang, title, viewpor
         shoot(page, f"logins-{lang}-{viewport['width']}.png")
     finally:
         context.close()
+
+
+def test_a_sent_form_says_it_is_working_and_is_not_sent_twice(chromium, live_server):
+    """A group's accounts take seconds (each password is hashed): once sent, the button says so
+    and a second click sends nothing (app.js, every posted form)."""
+    base, _, _ = live_server
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        sign_in(page, base, "it.admin", lang="ru")
+        page.goto(f"{base}/it/students")
+        group = page.locator("select[name=group] option").first.get_attribute("value")
+        page.goto(f"{base}/it/students?group={group}")
+        # The answer goes to a frame of the page, so the page stays to be looked at once sent.
+        page.evaluate("""() => { const sink = document.createElement('iframe'); sink.name = 'sink';
+                                 document.body.append(sink);
+                                 document.querySelector('form[data-confirm]').target = 'sink'; }""")
+        sent = []
+        page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/accounts") else None)
+        page.once("dialog", lambda dialog: dialog.accept())
+        button = page.locator("form[data-confirm] button.primary")
+        button.click()
+        page.wait_for_function("document.querySelector('form[aria-busy]') !== null")
+        assert button.is_disabled() and button.inner_text() == "Создаём учётные записи…"
+        button.click(force=True)
+        page.wait_for_timeout(300)
+        assert len(sent) == 1, sent
+    finally:
+        context.close()

@@ -2,13 +2,36 @@
    stays where it is.
    - A form with data-confirm asks before it is sent (a visa, access granted, a job cancelled,
      a file deleted — steps that are not taken back).
+   - A posted form, once sent, locks its buttons: a second click does not send it twice. With
+     data-busy its button says what is being done (a group's accounts take seconds: each
+     password is hashed).
    - On a phone the menu is one line that scrolls sideways: the entry of the page one is on is
      brought into view. */
 (function () {
   "use strict";
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      var question = form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) { event.preventDefault(); return; }
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "post") { return; }
+      var busy = form.getAttribute("data-busy");
+      var pressed = event.submitter;
+      // After this turn: a button disabled now would leave its name=value out of what is sent,
+      // and a script that stops the sending (the document form's checks) has had its say.
+      window.setTimeout(function () {
+        if (event.defaultPrevented) { return; }
+        form.setAttribute("aria-busy", "true");
+        form.querySelectorAll("button, input[type=submit]").forEach(function (button) { button.disabled = true; });
+        if (busy && pressed) { pressed.textContent = busy; }
+      }, 0);
+    });
+  });
+  // Back to a page the browser kept: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[aria-busy]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) { button.disabled = false; });
     });
   });
   var current = document.querySelector('header.top nav a[aria-current="page"]');
