@@ -165,6 +165,26 @@ def reset_password_command(login, as_login):
     click.echo(f"{user.login}\t{reset_password(acting_user(as_login), user)}")
 
 
+@users_cli.command("students")
+@click.option("--group", "group_code", help="Every student of this group without an account.")
+@click.option("--record-book", help="This one student.")
+@as_option
+@domain_errors
+def student_accounts_command(group_code, record_book, as_login):
+    """Issue student accounts from the contingent; prints group, record book, name, login and
+    one-time password, one line each (tab-separated: hand it out, then delete it)."""
+    from .student_accounts import find_group, find_student, issue_for_group, issue_for_student
+
+    if bool(group_code) == bool(record_book):
+        raise click.UsageError("--group or --record-book (one of them)")
+    actor = acting_user(as_login)
+    issued = issue_for_group(actor, find_group(group_code)) if group_code else \
+        [issue_for_student(actor, find_student(record_book))]
+    for one in issued:
+        click.echo("\t".join((one.student.group.code, one.student.record_book, one.student.full_name,
+                              one.login, one.secret)))
+
+
 @users_cli.command("token")
 @click.argument("login")
 @click.option("--label", help="What the token is for.")

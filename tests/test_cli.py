@@ -77,6 +77,25 @@ def test_users_create_and_token(runner, app):
     assert out.exit_code == 1 and "wizard" in out.output
 
 
+def test_users_students_issues_a_groups_accounts_once(runner, sample):
+    from docservice.models import Group, db
+    from docservice.users import authenticate
+
+    group = db.session.scalars(db.select(Group).order_by(Group.code)).first()
+    out = runner.invoke(args=["users", "students", "--group", group.code])
+    assert out.exit_code == 0, out.output
+    lines = [line.split("\t") for line in out.output.strip().splitlines()]
+    assert sorted(book for _, book, *_ in lines) == sorted(s.record_book for s in group.students)
+    code, book, name, login, secret = lines[0]
+    assert code == group.code and login == f"st{book}" and authenticate(login, secret).login == login
+    assert user(login).must_change_password
+    again = runner.invoke(args=["users", "students", "--group", group.code])
+    assert again.exit_code == 0 and again.output == ""  # everyone has one now: nothing issued twice
+    one = runner.invoke(args=["users", "students", "--record-book", book])
+    assert one.exit_code == 1 and login in one.output  # refused: the student has this account
+    assert runner.invoke(args=["users", "students"]).exit_code == 2
+
+
 @pytest.mark.parametrize("day, expected", [(13, []), (14, ["J0003", "J0008", "J0009", "J0010", "J0011"])])
 def test_lock_overdue(runner, sample, clock, day, expected):
     clock.set(clock.now().replace(day=day))
