@@ -211,7 +211,9 @@ def demo_load_command(if_empty):
         click.echo("demo data already loaded")
         return
     summary = load_demo().as_dict()
-    summary.pop("journals")     # counts only: the journal-by-journal account is the import preview's
+    # Counts only: the journal-by-journal account and the warnings are the import preview's.
+    for detail in ("journals", "warnings"):
+        summary.pop(detail)
     click.echo(json.dumps(summary, ensure_ascii=False))
     click.echo(f"demo users: t.anat2, head.anat, dean.gm, or.inspector, or.head, it.admin … — password {DEMO_PASSWORD}")
 

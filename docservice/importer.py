@@ -21,9 +21,10 @@ from .clock import now as clock_now
 from .dataset_schema import FORMAT, DatasetSchema
 from .documents.validation import coded
 from .errors import DatasetError, DomainError
-from .grading import Scheme
+from .grading import NOT_ADMITTED, Scheme
 from .models.journal import exam_is_here
-from .results import scheme_from_rules
+from .numbers import fixed
+from .results import journal_results, scheme_for, scheme_from_rules
 from .journals import cell_of, history_fields, is_writable, write_cell
 from .models import (
     EXAM, AssessmentScheme, CurriculumItem, CurriculumPart, Department, Group, Journal, JournalTeacher,
@@ -41,6 +42,9 @@ class ImportSummary:
     marks_changed: int = 0
     # What the import loads, journal by journal (the preview's table): see _Writer.loaded.
     journals: list = field(default_factory=list)
+    # Exam marks the file gives students not admitted to the exam: loaded as records (the
+    # sample has them), told in the preview; see _Writer.exams_not_admitted.
+    warnings: list = field(default_factory=list)
 
     def count(self, kind: str, created: bool) -> None:
         bucket = self.created if created else self.updated
@@ -48,7 +52,7 @@ class ImportSummary:
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "marks_changed": self.marks_changed,
-                "journals": self.journals}
+                "journals": self.journals, "warnings": self.warnings}
 
 
 def read_dataset(path: str | Path) -> tuple[dict, dict]:
@@ -309,6 +313,7 @@ class _Writer:
         journals = self.journals(items, parts, groups, users)
         changed = self.marks(journals, students)
         self.summary.journals = self.loaded(journals, changed)
+        self.summary.warnings = self.exams_not_admitted(journals)
         return self.summary
 
     def upsert(self, model, collection: str, key: str, values, column: str | None = None) -> dict:
@@ -498,6 +503,35 @@ class _Writer:
             db.session.execute(insert(Mark.__table__), new_marks)
             db.session.execute(insert(MarkHistory.__table__), new_history)
         return changed
+
+    def exams_not_admitted(self, journals: dict) -> list[dict]:
+        """The file's exam marks of students whose РД is below the scheme's minimum (SPEC §3).
+        The teacher's grid refuses such a mark; an import is the registrar loading what was
+        recorded (the old system's history, the sample has nine), so it is kept and said — in
+        the grid's words, naming the journal and the student — for the registrar to check."""
+        exams: dict[str, dict[str, str]] = {}
+        for r in self.d["marks"]:
+            text = cell_text(parse_cell(r["value"])) if r["column"] == EXAM else None
+            if text:
+                exams.setdefault(r["journal"], {})[r["student"]] = text
+        warnings = []
+        for code, by_student in exams.items():
+            journal = journals[code]
+            scheme = scheme_for(journal.item)
+            try:
+                results = journal_results(journal)
+            except DomainError:  # an integrated discipline without all its blocks: the grid says why
+                continue
+            for student, result in results:
+                if result.status != NOT_ADMITTED or student.record_book not in by_student:
+                    continue
+                rd = fixed(result.as_dict(scheme.display_decimals)["rd"], scheme.display_decimals)
+                said = DomainError("import_exam_not_admitted", journal=_journal_names(journal),
+                                   group=journal.group.code, student=f"{student.full_name} ({student.record_book})",
+                                   rd=rd, minimum=scheme.admission_min, exam=by_student[student.record_book])
+                warnings.append({"code": said.code, "journal": code, "student": student.record_book,
+                                 "message": {lang: said.message(lang) for lang in ("kk", "ru", "en")}})
+        return warnings
 
     def loaded(self, journals: dict, changed: dict) -> list[dict]:
         """The preview's account of every journal in the file: discipline, group, students,

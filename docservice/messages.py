@@ -93,6 +93,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Обучающийся не допущен к экзамену (РД {rd} < {minimum}): оценка за экзамен не ставится",
         "en": "The student is not admitted to the exam (admission rating {rd} < {minimum}): no exam mark",
     },
+    "import_exam_not_admitted": {
+        "kk": "«{journal}» ({group}), {student}: білім алушы емтиханға жіберілмеген (ЖРБ {rd} < {minimum}), "
+              "ал файлда емтихан бағасы бар ({exam}): журнал оны «жіберілмеді» деп көрсетеді",
+        "ru": "«{journal}» ({group}), {student}: обучающийся не допущен к экзамену (РД {rd} < {minimum}), "
+              "а в файле есть оценка за экзамен ({exam}): журнал показывает «не допущен»",
+        "en": "“{journal}” ({group}), {student}: the student is not admitted to the exam (admission rating "
+              "{rd} < {minimum}), yet the file has an exam mark ({exam}): the journal shows “not admitted”",
+    },
     "reopen_not_yours": {
         "kk": "Өтінімді оны берген оқытушы ғана аяқтай алады",
         "ru": "Завершить заявку может только подавший её преподаватель",

@@ -246,3 +246,71 @@ def test_the_registrar_imports_the_projects_sample_into_the_demo_on_any_date(app
     import_dataset(user("or.inspector"), sample_data)
     assert db.session.scalar(select(func.count()).select_from(Mark).join(Journal).where(
         Journal.code.like("J%"))) == len(sample_data["marks"])
+
+
+def _not_admitted_warning(summary, journal_code: str, record_book: str) -> dict:
+    return next(w for w in summary.warnings if (w["journal"], w["student"]) == (journal_code, record_book))
+
+
+def test_the_preview_names_the_exam_marks_of_students_not_admitted(sample, sample_data):
+    """The grid refuses an exam mark below the admission minimum; the sample (records of the old
+    system) has nine such marks, so the import keeps them and the preview names each one, in the
+    grid's words, with the journal (discipline, group) and the student."""
+    from store import journal, user
+
+    preview = import_dataset(user("or.inspector"), sample_data, dry_run=True)
+    assert len(preview.warnings) == 9
+    said = _not_admitted_warning(preview, "J0005", "24010009")["message"]
+    assert "Ғабдуллин Аңсаған Дәулетұлы (24010009)" in said["ru"] and "(ОМ-24-01к)" in said["ru"]
+    assert "Основы молекулярной биологии" in said["ru"]
+    assert "обучающийся не допущен к экзамену (РД 48,79 < 50)" in said["ru"]
+    assert "в файле есть оценка за экзамен (39)" in said["ru"]
+    assert "Молекулалық биология негіздері" in said["kk"] and "Ғабдуллин Аңсаған Дәулетұлы (24010009)" in said["kk"]
+    assert "білім алушы емтиханға жіберілмеген (ЖРБ 48,79 < 50)" in said["kk"]
+    assert "файлда емтихан бағасы бар (39)" in said["kk"]
+    # Loaded as the record it is, and shown as the grid shows it: not admitted, no exam.
+    row = next(r for r in results_json(journal("J0005")) if r["student_id"] == "24010009")
+    assert (row["status"], row["exam"], row["traditional_ru"]) == ("not_admitted", None, "не допущен")
+
+
+def test_a_file_that_lowers_the_admission_rating_is_told_so(sample, sample_data):
+    """Not a list kept somewhere: the warning follows the file's own РК marks."""
+    from store import user
+
+    data = copy.deepcopy(sample_data)
+    admitted = import_dataset(user("or.inspector"), data, dry_run=True).warnings
+    exam = next(m for m in data["marks"] if m["journal"] == "J0001" and m["column"] == "EXAM"
+                and m["value"] is not None)
+    assert all(w["student"] != exam["student"] or w["journal"] != "J0001" for w in admitted)
+    for m in data["marks"]:
+        if (m["journal"], m["student"]) == ("J0001", exam["student"]) and m["column"] in ("RK1", "RK2"):
+            m["value"] = 0
+    preview = import_dataset(user("or.inspector"), data, dry_run=True)
+    assert len(preview.warnings) == len(admitted) + 1
+    said = _not_admitted_warning(preview, "J0001", exam["student"])["message"]
+    assert said["ru"].startswith("«Анатомия человека» (ОМ-24-01к), ")
+    assert said["kk"].startswith("«Адам анатомиясы» (ОМ-24-01к), ")
+    assert f"оценка за экзамен ({exam['value']})" in said["ru"]
+
+
+@pytest.mark.parametrize("lang, heading, line", [
+    ("ru", "Оценки за экзамен у не допущенных обучающихся",
+     "Ғабдуллин Аңсаған Дәулетұлы (24010009): обучающийся не допущен к экзамену (РД 48,79 &lt; 50)"),
+    ("kk", "Емтиханға жіберілмеген білім алушылардың емтихан бағалары",
+     "Ғабдуллин Аңсаған Дәулетұлы (24010009): білім алушы емтиханға жіберілмеген (ЖРБ 48,79 &lt; 50)"),
+])
+def test_the_import_page_shows_the_warnings_in_the_users_language(sample, sample_data, tmp_path, lang, heading,
+                                                                   line):
+    import io
+
+    from flask import current_app
+    from web_client import csrf, signed_in
+
+    current_app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    client = signed_in(current_app, "or.inspector", lang=lang)
+    token = csrf(client.get("/registrar/import").data)
+    r = client.post("/registrar/import", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(json.dumps(sample_data, ensure_ascii=False).encode()), "s.json")})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and heading in html and line in html
+    assert html.count("<li>«") == 9
