@@ -145,13 +145,19 @@ def file_index(doc_type, filing: Filing, fields=None, values=None) -> str:
     """The nomenclature file a document of the type is numbered in, as issuing finds it
     (``Filing``: the file of its kind, else the type's own index): for ``values`` (the form's
     input) when they make a valid input, else each file its kinds go into («02-07 / 02-08»)."""
-    kinds = list(doc_type.kinds) or [None]
-    if values is not None:
-        try:
-            kinds = [doc_type.kind(validate(doc_type.schema, collect(fields, values)[0], message_lang()))]
-        except (InputInvalid, DomainError):
-            pass
+    kinds = _kind_of(doc_type, fields, values) or list(doc_type.kinds) or [None]
     return " / ".join(sorted({filing.file_for(doc_type.id, kind)[0] for kind in kinds}))
+
+
+def _kind_of(doc_type, fields, values) -> list | None:
+    """The one kind the form's input is of, or None while it is not yet a valid input (an empty
+    or half-filled form: then every file its kinds may go into is shown)."""
+    if values is None:
+        return None
+    try:
+        return [doc_type.kind(validate(doc_type.schema, collect(fields, values)[0], message_lang()))]
+    except (InputInvalid, DomainError):
+        return None
 
 
 @bp.get("/documents/<type_id>")
