@@ -438,6 +438,28 @@ def test_the_monitoring_api_counts_and_documents_the_journals_due_soon(app, cloc
     assert all(set(line) == set(teacher) for line in report["teachers"])
 
 
+def test_the_import_api_answers_what_its_openapi_describes(app, sample_data):
+    """A dry run of the project's sample through /api/v1/import names its nine exam marks of
+    students not admitted as warnings, in kk/ru/en; /api/v1/openapi.json describes every field
+    of the answer, the warnings' and the journals' too."""
+    api = app.test_client()
+    registrar = {"Authorization": f"Bearer {issue_token(None, user('or.inspector'))}"}
+    r = api.post("/api/v1/import?dry_run=true&format=json", headers=registrar, data=json.dumps(sample_data),
+                 content_type="application/json")
+    answer = r.get_json()
+    assert r.status_code == 200 and answer["dry_run"] and len(answer["warnings"]) == 9
+    assert "не допущен" in answer["warnings"][0]["message"]["ru"].lower()
+
+    spec = api.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/import"]["post"]
+    schema = spec["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    assert set(answer) == set(schema)
+    warning, journal = (schema[k]["items"]["properties"] for k in ("warnings", "journals"))
+    assert all(set(w) == set(warning) and set(w["message"]) == set(warning["message"]["properties"])
+               for w in answer["warnings"])
+    assert all(set(j) == set(journal) for j in answer["journals"]) and answer["journals"]
+    assert "not admitted" in schema["warnings"]["description"]
+
+
 def test_session_writes_to_the_api_need_the_csrf_header(app, closed_with_request):
     head = signed_in(app, "head.anat")
     r = head.post(f"/api/v1/reopen-requests/{closed_with_request.id}/visa")

@@ -276,12 +276,41 @@ def summary_vedomosts():
                     for r in data.summary_groups(actor(), period, today())])
 
 
+# What /import returns (``importer.ImportSummary.as_dict``), for /api/v1/openapi.json.
+def _texts(*langs: str) -> dict:
+    return {"type": "object", "description": "the same text in each language",
+            "properties": {lang: {"type": "string"} for lang in langs}}
+
+
+IMPORT_SUMMARY = {"type": "object", "properties": {
+    "dry_run": {"type": "boolean", "description": "true: nothing was written, the figures say what would be"},
+    "created": {"type": "object", "additionalProperties": {"type": "integer"},
+                "description": "records created, per kind (students, journals, marks…)"},
+    "updated": {"type": "object", "additionalProperties": {"type": "integer"},
+                "description": "records changed, per kind"},
+    "marks_changed": _count("marks whose value changed"),
+    "journals": _objects({
+        "code": {"type": "string"}, "name": _texts("kk", "ru"), "group": {"type": "string"},
+        "students": _count("students of the group"), "marks": _count("marks of the journal in the file"),
+        "changed": _count("of them, marks that change"), "new": {"type": "boolean"},
+        "final_control": {"type": "string", "format": "date"}, "deadline": {"type": "string", "format": "date"},
+        "state": {"type": "string", "enum": ["open", "closed", "locked"]},
+        "past_deadline": {"type": "boolean", "description": "locked at once: later changes go through a reopening"}}),
+    "warnings": {**_objects({
+        "code": {"type": "string", "example": "import_exam_not_admitted"},
+        "journal": {"type": "string"}, "student": {"type": "string", "description": "record-book number"},
+        "message": _texts("kk", "ru", "en")}),
+        "description": "what is loaded but should be checked: an exam mark of a student not admitted "
+                       "(РД below the minimum) is kept as a record and not counted"}}}
+
+
 @blp.route("/import", methods=["POST"])
 @blp.doc(summary="Import a docservice-dataset/1 file, all or nothing; ?dry_run=true only counts what "
                  "would change. The file as multipart 'file', or the body with ?format=json|xlsx",
          parameters=[{"in": "query", "name": "dry_run", "schema": {"type": "boolean"}},
                      {"in": "query", "name": "format", "schema": {"type": "string", "enum": ["json", "xlsx"]}}],
-         responses=ERRORS)
+         responses={"200": {"description": "What was imported (or, on a dry run, would be)",
+                            "content": {"application/json": {"schema": IMPORT_SUMMARY}}}, **ERRORS})
 @signed_in
 def import_file():
     policy.require(actor(), "dataset.import")
