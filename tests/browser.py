@@ -21,6 +21,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DEMO_NOW = datetime(2026, 11, 23, 10, 0)
 
 
+def read_whole(app):
+    """The app with each response read whole, and its file closed, before a byte is sent. When a
+    browser context closed while a file was being sent (the icon, fetched after the page), the
+    development server gave up on the dropped connection without closing the file, and the
+    collector's ResourceWarning failed whichever test ran next."""
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return serve
+
+
 @pytest.fixture
 def live_server(demo_sqlite_template, tmp_path):
     """The demo faculty served at http://127.0.0.1:<port> (a thread; stopped after the test)."""
@@ -32,7 +47,7 @@ def live_server(demo_sqlite_template, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "e2e", "CLOCK": clock,
                       "SESSION_COOKIE_SECURE": False, "STORAGE_DIR": str(tmp_path / "documents"),
                       "PUBLIC_URL": "http://127.0.0.1"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
