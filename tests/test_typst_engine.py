@@ -145,3 +145,29 @@ def test_an_issued_document_renders_to_the_same_bytes_at_any_later_time(app):
     time.sleep(1.1)  # a render's clock has seconds
     assert issuing.render(doc_type, ctx, "ru", "pdf") == first
     assert PdfReader(io.BytesIO(first)).metadata["/CreationDate"].startswith("D:20261207")
+
+
+
+def longer(type_id: str, base: dict, step: int) -> dict:
+    """The document grown by `step`: rows of the vedomost, paragraphs of the note's reason."""
+    if type_id == "vedomost":
+        return {**base, "rows": (base["rows"] * 3)[:len(base["rows"]) + step]}
+    return {**base, "reason": " ".join([base["reason"]] * (1 + step))}
+
+
+@pytest.mark.parametrize("type_id", ["vedomost", "explanatory_note"])
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_qr_code_and_number_stand_on_the_page_of_the_signatures(app, type_id, lang):
+    """A page break never leaves an issued document's QR code and number alone on a last page of
+    their own, away from the signatures they attest (a 43-student vedomost did). The document
+    grows until it takes one more page: what moves onto that page, the QR code being the last
+    thing, must take the signatures with it."""
+    doc_type, base = context(type_id, lang, number="02-07/0042")
+    last = base["signatures"][-1]["position"] if type_id == "vedomost" else base["visa"]["short_name"]
+    pages_before = pdf_pages(issuing.render(doc_type, base, lang, "pdf"))
+    step = next(step for step in range(1, 60)
+                if pdf_pages(issuing.render(doc_type, longer(type_id, base, step), lang, "pdf")) > pages_before)
+    pdf = issuing.render(doc_type, longer(type_id, base, step), lang, "pdf")
+    last_page = PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
+    verify = "Түпнұсқаны тексеру" if lang == "kk" else "Проверка подлинника"
+    assert verify in last_page and "02-07/0042 · 07.12.2026" in last_page and last in last_page
