@@ -58,6 +58,24 @@
     box.scrollLeft = Math.max(0, granted.offsetLeft + granted.offsetWidth + 40 - (box.clientWidth - covered));
   }
 
+  /* Find a student: the rows whose name or record book (the name cell's title) hold the typed
+     text, in any case, stay; the others are hidden, and the line beside says how many stay. */
+  var find = document.getElementById("grid-find");
+  if (find) {
+    var found = document.getElementById("grid-found");
+    var people = Array.prototype.slice.call(table.tBodies[0].rows);
+    find.addEventListener("input", function () {
+      var wanted = find.value.trim().toLocaleLowerCase();
+      var shown = 0;
+      people.forEach(function (tr) {
+        var name = tr.querySelector("th.name");
+        tr.hidden = Boolean(wanted) && (name.getAttribute("title") || "").toLocaleLowerCase().indexOf(wanted) < 0;
+        if (!tr.hidden) { shown += 1; }
+      });
+      found.textContent = wanted ? find.getAttribute("data-msg-shown") + " " + shown + " / " + people.length : "";
+    });
+  }
+
   if (!table.querySelector("input.cell")) { return; }
 
   var meta = document.querySelector('meta[name="csrf-token"]');
@@ -117,7 +135,7 @@
     var r = el._row + dRow, c = el._col + dCol;
     var width = rows[el._row].cells.length;
     while (r >= 0 && r < rows.length && c >= 0 && c < width) {
-      var next = inputAt(r, c);
+      var next = rows[r].hidden ? null : inputAt(r, c);  // a row the search hides is passed over
       if (next) { return next; }
       r += dRow; c += dCol;
     }

@@ -510,11 +510,17 @@ def current_marks(student: Student, period: Period, lang: str) -> list[dict]:
         except DomainError:  # an integrated discipline without all its blocks' journals yet
             shown = {}
         out.append({"code": journal.code, "title": journal.title(lang), "tk": shown.get("tk"),
-                    "controls": [(column_label(c, lang), shown.get(c.lower())) for c in journal.control_columns
-                                 if c != "EXAM"],
+                    "controls": [(column_label(c, lang), _as_marked(shown.get(c.lower())))
+                                 for c in journal.control_columns if c != "EXAM"],
                     "rd": shown.get("rd"), "exam": shown.get("exam"),
                     "attendance": attendance(journal, [m.column for m in marks if m.absent], at)})
     return out
+
+
+def _as_marked(x: float | None) -> float | int | None:
+    """A midterm as the journal writes it: a whole mark whole (97, not 97,00 beside the
+    teacher's 97); a block's mean of an integrated discipline keeps its fraction."""
+    return int(x) if x is not None and float(x).is_integer() else x
 
 
 def _two_places(x) -> float | None:
