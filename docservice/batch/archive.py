@@ -144,7 +144,7 @@ def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w, vo
         sheets = sheet - 1
         front = rendering.html_to_pdf(rendering.render_page("archive_file.html", {
             "lang": lang, "w": w, "file": described, "university": university(lang), "rows": rows,
-            "period": job.params["period"], "school": _school_name(job.params.get("school"), lang),
+            "period": job.params["period"], "school": school_name(job.params.get("school"), lang),
             "started": rows[0]["date"], "ended": rows[-1]["date"], "sheets": sheets,
             "total": w["total"].format(documents=len(rows), sheets=sheets)}), pdf_variant=rendering.ARCHIVAL)
         laid_out = len(PdfReader(io.BytesIO(front)).pages)
@@ -163,7 +163,8 @@ def _file_pdf(job, folder: Path, index: str, items, copies, files: Filing, w, vo
     return path
 
 
-def _school_name(code: str | None, lang: str) -> str:
+def school_name(code: str | None, lang: str) -> str:
+    """A school as people name it (the archive's cover, the jobs list); its code if it is gone."""
     if not code:
         return ""
     school = db.session.scalar(select(School).where(School.code == code))

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from ... import nomenclature
 from ...auth import actor
 from ...batch import jobs
+from ...batch.archive import school_name
 from ...documents import issuing
 from ...documents.base import DocumentType
 from ...documents.validation import InputInvalid
@@ -159,7 +160,7 @@ def job_view(job: BatchJob) -> dict:
     return {**progress, "shown": status, "status_label": str(STATUS_WORDS.get(status, status)),
             "live": status in (RUNNING, CANCELLING), "resumable": resumable(status),
             "done_count": progress["done"],
-            "period": params.get("period"), "school": params.get("school"), "lang": job.lang,
+            "period": params.get("period"), "school": school_name(params.get("school"), data_lang()), "lang": job.lang,
             "lang_label": str(DOCUMENT_LANGUAGES.get(job.lang, job.lang)),
             "types": params.get("types"), "drafts": params.get("drafts"),
             "type_titles": type_titles(params.get("types"), data_lang()),

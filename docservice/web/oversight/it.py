@@ -13,13 +13,13 @@ from ...auth import actor
 from ...clock import today
 from ...errors import DomainError, Invalid
 from ...journals import find_user
-from ...models import AccountEvent, Group, IssuedDocument, Student, db
+from ...models import AccountEvent, Department, Group, IssuedDocument, Student, db
 from ...models.login_requests import (
     ACCOUNT_ISSUED, LOGIN_REQUEST_REJECTED, PASSWORD_RESET, STUDENT_ACCOUNT_ISSUED,
 )
 from ...users import reset_password as reset
 from . import bp, data
-from .common import page, say
+from .common import data_lang, page, say
 
 
 # The accounts' audit trail in words (AccountEvent.action).
@@ -39,8 +39,10 @@ def logins():
         IssuedDocument.number.in_([h.number for h in handled])))}
     events = db.session.scalars(select(AccountEvent).order_by(AccountEvent.at.desc(), AccountEvent.id.desc())
                                 .limit(50)).all()
+    # A request keeps its department's code; the page names the department.
+    departments = {d.code: d.name(data_lang()) for d in db.session.scalars(select(Department))}
     return render_template("web/oversight/logins.html", pending=pending, handled=handled, asked=asked,
-                           events=events, actions=ACTIONS)
+                           events=events, actions=ACTIONS, departments=departments)
 
 
 def _login_request(document_id: int) -> IssuedDocument:
