@@ -139,10 +139,20 @@ def _migrate(url: str) -> None:
 def pytest_generate_tests(metafunc):
     """Store tests run on both backends; rendering tests (marked ``rendering``: the layout of
     documents, which no database changes) run on SQLite only."""
-    if "backend" in metafunc.fixturenames:
+    if "backend" in metafunc.fixturenames and not _chooses_its_backends(metafunc):
         both = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
         only_sqlite = metafunc.definition.get_closest_marker("rendering") is not None
         metafunc.parametrize("backend", ["sqlite"] if only_sqlite else both, indirect=True)
+
+
+def _chooses_its_backends(metafunc) -> bool:
+    """A test may list its own (backend, …) cases: what is costly and the same on both
+    databases then runs once on PostgreSQL, not for every case."""
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        if "backend" in ([n.strip() for n in names.split(",")] if isinstance(names, str) else names):
+            return True
+    return False
 
 
 @pytest.fixture
