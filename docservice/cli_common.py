@@ -62,3 +62,16 @@ def read_json_file(path) -> object:
         raise DatasetError("json_file_invalid", where=path.name, line=exc.lineno, column=exc.colno) from None
     except DomainError as err:
         raise DatasetError(err.code, where=path.name, **err.params) from None
+
+
+def write_output(path, content: bytes) -> None:
+    """A file a command was asked to write (``-o``): its folder made when missing; a place that
+    cannot be written is a one-line error, not a traceback."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as exc:
+        raise DomainError("output_unwritable", path=str(path), detail=exc.strerror or type(exc).__name__) from None

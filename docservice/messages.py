@@ -259,6 +259,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Не удалось прочитать файл: {detail}",
         "en": "Cannot read the file: {detail}",
     },
+    "output_unwritable": {
+        "kk": "{path} файлын жазу мүмкін емес ({detail}): жазуға болатын орынды көрсетіңіз",
+        "ru": "Не удалось записать файл {path} ({detail}): укажите место, доступное для записи",
+        "en": "Cannot write the file {path} ({detail}): give a writable place",
+    },
     "field_required": {
         "kk": "міндетті өріс толтырылмаған",
         "ru": "обязательное поле не заполнено",

@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from docs_reading import docx_text
 from store import journal, user
 
 from conftest import SAMPLE
@@ -147,3 +148,33 @@ def test_docs_render_says_what_is_wrong_field_by_field_and_refusals_in_the_langu
     assert out.exit_code == 1 and "ашық" in out.output, out.output
     out = _render(runner, tmp_path, '{"journal": "J0001"}', "--lang", "ru", "--issue")
     assert out.exit_code == 1 and "открыт" in out.output, out.output
+
+
+def test_docs_check_renders_what_it_can_and_names_each_failure(runner, sample, tmp_path, monkeypatch):
+    """`docs check` tries every type's example in every language and format; on the sample
+    (not the demo the examples name) what needs the demo's journals is named with why, the
+    rest is written."""
+    monkeypatch.setenv("DOCSERVICE_LANG", "ru")
+    out = runner.invoke(args=["docs", "check", "--out", str(tmp_path / "check")])
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert "Не удалось подготовить:" in out.output
+    assert "vedomost-kk.pdf: journal: " in out.output and "ktp-ru.docx: journal: Не найдено" in out.output
+    written = {p.name for p in (tmp_path / "check").iterdir()}
+    named = {line.split(":")[0] for line in out.output.splitlines() if line.endswith(")")}
+    assert "login_request-ru.docx" in written and "vedomost-kk.pdf" in named
+    assert not written & named and len(written | named) == 24  # each file written or said why not
+    assert "НАЦИОНАЛЬНЫЙ МЕДИЦИНСКИЙ" in docx_text((tmp_path / "check" / "login_request-ru.docx").read_bytes()).upper()
+
+
+def test_docs_render_writes_into_a_new_folder_and_says_when_it_cannot_write(runner, sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCSERVICE_LANG", "ru")
+    data = _write(tmp_path, '{"journal": "J0001"}')
+    made = runner.invoke(args=["docs", "render", "vedomost", "--lang", "ru", "--format", "pdf", "--data", str(data),
+                               "-o", str(tmp_path / "new" / "folder" / "J0001.pdf")])
+    assert made.exit_code == 0 and (tmp_path / "new" / "folder" / "J0001.pdf").read_bytes().startswith(b"%PDF")
+    (tmp_path / "a-file").write_text("x")
+    for lang, words in (("kk", "файлын жазу мүмкін емес"), ("ru", "Не удалось записать файл")):
+        refused = runner.invoke(args=["docs", "render", "vedomost", "--lang", lang, "--format", "pdf", "--data",
+                                      str(data), "-o", str(tmp_path / "a-file" / "J0001.pdf")])
+        assert refused.exit_code == 1 and words in refused.output and "Traceback" not in refused.output
+        assert len(refused.output.strip().splitlines()) == 1, refused.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..cli_common import acting_user, as_option, cli_lang, domain_errors, read_json_file
+from ..cli_common import acting_user, as_option, cli_lang, domain_errors, read_json_file, write_output
 from .validation import InputInvalid
 
 docs_cli = AppGroup("docs", help="Documents: list types, render, issue, build templates.")
@@ -58,8 +58,42 @@ def render_command(type_id, lang, fmt, data_path, output, do_issue, as_login):
             content = issuing.preview(acting_user(as_login), type_id, data, lang, fmt)
     except InputInvalid as exc:
         raise click.ClickException("\n".join(exc.lines())) from None
-    Path(output).write_bytes(content)
+    write_output(output, content)
     click.echo(output)
+
+
+@docs_cli.command("check")
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder the drafts are written to (<type>-<lang>.<format>).")
+@domain_errors
+def check_command(folder):
+    """Render every registered type's own example in each of its languages and formats, as
+    drafts (nothing is registered): after an install, shows that every template and font is
+    there. Each file is one line; what fails is said at the end, after trying every one."""
+    from ..errors import DomainError
+    from .issuing import preview, registry
+
+    failed = []
+    for doc_type in registry():
+        for lang in doc_type.languages:
+            for fmt in doc_type.formats:
+                target = folder / f"{doc_type.id}-{lang}.{fmt}"
+                try:
+                    content = preview(None, doc_type.id, doc_type.example, lang, fmt)
+                except (DomainError, InputInvalid) as exc:
+                    failed.append(f"{target.name}: {_said(exc)}")
+                    continue
+                write_output(target, content)
+                click.echo(f"{target}\t{target.stat().st_size}")
+    if failed:
+        raise click.ClickException("\n".join([_NOT_RENDERED[cli_lang()], *failed]))
+
+
+def _said(exc) -> str:
+    return "; ".join(exc.lines()) if isinstance(exc, InputInvalid) else exc.message(cli_lang())
+
+
+_NOT_RENDERED = {"kk": "Мына құжаттар жасалмады:", "ru": "Не удалось подготовить:", "en": "Not rendered:"}
 
 
 _ALREADY = {"kk": "бұрын берілген ({date}): сол құжат", "ru": "уже выдан ({date}): тот же документ",
@@ -80,7 +114,7 @@ def supersede_command(number, reason, lang, fmt, output, as_login):
 
     issued = issuing.supersede(acting_user(as_login), number, reason, lang, fmt)
     if output:
-        Path(output).write_bytes(issuing.content_of(issued.document, issued.rendition))
+        write_output(output, issuing.content_of(issued.document, issued.rendition))
     click.echo(f"{number} → {issued.document.number}\t{issued.rendition.sha256}")
 
 
