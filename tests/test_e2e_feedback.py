@@ -347,16 +347,26 @@ def test_the_registrar_is_warned_kept_informed_and_told_an_unknown_number(chromi
 
         # An unknown number: the verify page says so in the page's language (404).
         unknown = f"{base}/verify/01-15%2F2026%2F9999"
-        for lang, words in (("ru", "Документ под номером 01-15/2026/9999 не зарегистрирован."),
-                            ("kk", "01-15/2026/9999 нөмірімен тіркелген құжат жоқ.")):
+        for lang, words, picker in (("ru", "Документ под номером 01-15/2026/9999 не зарегистрирован.",
+                                     ("Выбрать файл", "Файл не выбран")),
+                                    ("kk", "01-15/2026/9999 нөмірімен тіркелген құжат жоқ.",
+                                     ("Файлды таңдау", "Файл таңдалмаған"))):
             answer = page.goto(unknown)
             if lang == "kk":
                 switch_language(page, "kk")
                 answer = page.goto(unknown)
             assert answer.status == 404 and page.get_attribute("html", "lang") == lang
             assert words in page.locator("main").inner_text()
+            # The file to check is chosen in the page's words, not the browser's ("Choose File").
+            field = page.locator(".file-pick")
+            assert [field.locator(".file-button").inner_text(), field.locator(".file-name").inner_text()] == list(picker)
+            assert field.locator("input[type=file]").bounding_box()["width"] <= 1  # the browser's own: unseen
             fits_sideways(page, width)
             assert not not_in_language(app, {**pages, "/verify": shown(page, lang)}, lang)
             pages = {}
+            # A file's own name is data: once chosen, it is what the field shows.
+            field.locator("input[type=file]").set_input_files(
+                {"name": "ведомость.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7"})
+            expect(field.locator(".file-name")).to_have_text("ведомость.pdf")
         failed = [f for f in failed if "/verify/" not in f[1]]  # the verify page's own 404, said in words
         assert not failed, failed

@@ -405,6 +405,10 @@ def test_a_student_sees_current_marks_midterms_and_absences_as_the_journal_has_t
         assert page.locator("h3").first.inner_text() == CURRENT[lang]
         current = page.locator(f'tr[data-journal="{JOURNAL}"]')
         on_screen(current.locator("td").last, width)
+        if size[2]:  # the phone: scrolled to the absences, the row still says whose discipline it is
+            assert current.evaluate("tr => tr.closest('.table-scroll').scrollLeft") > 0
+            assert current.locator("td").first.evaluate("""td => { const box = td.getBoundingClientRect();
+                return box.left >= 0 && td.contains(document.elementFromPoint(box.left + 5, box.top + 5)); }""")
         shoot(page, "my-grades", width)
         assert page.evaluate(MINE, JOURNAL) == [discipline, tk, journal["controls"], rd, journal["exam"], absences]
         finals = page.locator("tbody tr", has_text=discipline).first.locator("td").all_inner_texts()

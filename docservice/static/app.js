@@ -34,6 +34,14 @@
       form.querySelectorAll("button, input[type=submit]").forEach(function (button) { button.disabled = false; });
     });
   });
+  // The chosen file named in the page's words (the browser's own field is unseen: _file_input.html).
+  document.querySelectorAll(".file-pick .file-native").forEach(function (input) {
+    var shown = input.parentNode.querySelector(".file-name");
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
+      shown.textContent = names.length ? names.join(", ") : shown.dataset.none;
+    });
+  });
   var current = document.querySelector('header.top nav a[aria-current="page"]');
   if (current && current.parentNode.scrollWidth > current.parentNode.clientWidth) {
     current.parentNode.scrollLeft = current.offsetLeft - current.parentNode.offsetLeft - 16;
