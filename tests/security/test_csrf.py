@@ -9,6 +9,9 @@ from docservice.journals import close_journal
 from docservice.models import ReopenRequest, db
 from docservice.users import issue_token
 
+# The token is checked before any view runs: the database behind it does not change the answer.
+pytestmark = pytest.mark.one_database
+
 REASON = "При вводе оценок за РК1 перепутаны строки двух обучающихся"
 NOTE = {"journal": "J0001", "wrong_entry_date": "2026-10-28", "reason": REASON, "with_grade_change": True}
 ISSUE_NOTE = "/api/v1/documents/explanatory_note/issue?lang=ru&format=pdf"

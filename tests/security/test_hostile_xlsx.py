@@ -28,6 +28,9 @@ from web_client import csrf, flashes, signed_in
 from docservice.errors import DatasetError
 from docservice.spreadsheets import XlsxLimits, check_xlsx
 
+# A workbook is refused before it is unpacked, long before any query.
+pytestmark = pytest.mark.one_database
+
 LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
                      for i in range(1, 10))

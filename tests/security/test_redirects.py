@@ -5,6 +5,9 @@ from web_client import csrf, signed_in
 from docservice.demo import DEMO_PASSWORD
 from docservice.web.account import safe_next
 
+# Where a redirect may lead is decided from the URL alone.
+pytestmark = pytest.mark.one_database
+
 HOSTILE = [
     "//evil.example", "/%09/evil.example", "/\t/evil.example", "/%0d%0aSet-Cookie:x=1", "/\r\nLocation: //e",
     "/\\evil.example", "\\\\evil.example", "/%5Cevil.example", "https://evil.example", "http:/evil.example",
