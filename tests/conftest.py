@@ -139,7 +139,8 @@ def _migrate(url: str) -> None:
 def pytest_generate_tests(metafunc):
     """Store tests run on both backends; rendering tests (marked ``rendering``: the layout of
     documents, which no database changes) and those marked ``one_database`` (refused or decided
-    before any query: CSRF, redirects, workbook bounds, the password policy) run on SQLite only."""
+    before any query: CSRF, redirects, workbook bounds, the password policy; or what pages show
+    over store functions that their own tests run on both) run on SQLite only."""
     if "backend" in metafunc.fixturenames and not _chooses_its_backends(metafunc):
         both = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
         only_sqlite = any(metafunc.definition.get_closest_marker(m) for m in ("rendering", "one_database"))

@@ -14,6 +14,10 @@ from docservice.documents import DocumentType
 from docservice.documents.fields import GroupRef
 from docservice.models import IssuedDocument, db
 
+# What the document pages show and ask; issuing and the register run on both databases in test_register.py
+# and test_documents_core.py.
+pytestmark = pytest.mark.one_database
+
 LOGIN_REQUEST = {"full_name": "Әбілқасымова Сәуле Нұрланқызы", "position": "ассистент", "department": "ANAT",
                  "email": "s.abilkasymova@kaznmu.example"}
 

@@ -11,7 +11,9 @@ from web_client import csrf, flashes, page, post, signed_in
 from docservice.models import AccountEvent, LoginRequestHandled, Student, User, db
 from docservice.users import create_user
 
-pytestmark = pytest.mark.usefixtures("sample")
+# What the IT pages show and ask; accounts, passwords and their audit run on both databases in
+# test_users_policy.py and tests/security.
+pytestmark = [pytest.mark.one_database, pytest.mark.usefixtures("sample")]
 
 GROUP = "ОМ-24-01к"
 

@@ -15,6 +15,9 @@ from docservice import nomenclature, reopen
 from docservice.journals import close_journal
 from docservice.models import CLOSED, IssuedDocument, db
 
+# What the pages say and offer; the reopening's store steps run on both databases in test_reopen.py.
+pytestmark = pytest.mark.one_database
+
 STUDENT, LESSON = "24010001", "2026-09-02"  # J0001 (t.anat2, ОМ-24-01к): 45 on 02.09
 NAME = "Нұрғалиева Дана Аңсағанқызы"
 
