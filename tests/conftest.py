@@ -34,6 +34,32 @@ os.environ.setdefault("DOCSERVICE_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 settings.register_profile("docservice", deadline=None)
 settings.load_profile("docservice")
 
+
+def _memoize_url_builders() -> None:
+    """The suite makes an app for every test (thousands), and Werkzeug compiles each URL rule's
+    builder from source anew for each app — half of ``create_app``'s ≈ 0.1 s. The code depends
+    only on the rule's text, its parts and defaults, so the suite compiles it once per rule and
+    binds it to every rule alike (a server makes its app once; nothing to gain there)."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # another Werkzeug: the suite is slower, not wrong
+        return
+    made: dict = {}
+
+    def memoized(self, append_unknown: bool = True):
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               tuple((name, type(conv).__qualname__, conv.regex) for name, conv in self._converters.items()),
+               append_unknown)
+        if key not in made:
+            made[key] = compile_builder(self, append_unknown)
+        return made[key]
+
+    Rule._compile_builder = memoized
+
+
+_memoize_url_builders()
+
 # The sample faculty shipped with the project (a copy of ../shared/sample-dataset.json).
 SAMPLE = Path(__file__).resolve().parents[1] / "docservice" / "samples" / "sample-dataset.json"
 PG_URL = os.environ.get("DOCSERVICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
