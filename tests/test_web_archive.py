@@ -25,7 +25,9 @@ from docservice.models.archive import CANCELLING, DONE, ISSUED, RUNNING
 from docservice.users import issue_token
 
 PERIOD = "2026-2027/1"
-pytestmark = pytest.mark.demo
+# The archive's page and routes; its jobs (planning, numbers, resuming) run on both databases in
+# test_archive.py.
+pytestmark = [pytest.mark.one_database, pytest.mark.demo]
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,9 @@ from docservice import reopen
 from docservice.journals import close_journal, set_mark
 from docservice.models import Journal, Student, db
 
-pytestmark = pytest.mark.usefixtures("sample")
+# What the monitoring pages show and export; the figures' queries run on both databases in
+# test_monitoring.py.
+pytestmark = [pytest.mark.one_database, pytest.mark.usefixtures("sample")]
 
 HOSTILE = '=HYPERLINK("http://evil.example","Нажмите")'
 
