@@ -7,6 +7,9 @@ from store import journal, user
 
 from conftest import SAMPLE
 
+# The commands' words and exits; what they call runs on both databases in the store's own tests.
+pytestmark = pytest.mark.one_database
+
 KEYS = {"student_id", "full_name", "tk", "rk1", "rk2", "rd", "exam", "final", "letter", "gpa",
         "traditional_kk", "traditional_ru", "status"}
 

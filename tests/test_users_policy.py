@@ -6,6 +6,10 @@ from docservice import policy
 from docservice.errors import DomainError, Forbidden, Invalid
 from docservice.users import authenticate, change_password, create_user, issue_token, user_for_token
 
+# Who may do what is decided in code over a few rows; accounts and sessions are stored on both
+# databases in tests/security (sessions, throttling, import privileges).
+pytestmark = pytest.mark.one_database
+
 
 def test_one_time_password_must_be_changed(app):
     created, secret = create_user(None, "t.first", "Бірінші Оқытушы", ["teacher"])

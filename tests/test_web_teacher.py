@@ -15,6 +15,10 @@ from docservice.models import CLOSED, IssuedDocument, ReopenRequest, db
 from docservice.results import results_json
 from docservice.users import issue_token
 
+# What the teacher's pages and routes show and refuse; the store's writes, conflicts, closing and
+# reopenings run on both databases in test_journal_lifecycle.py and test_reopen.py.
+pytestmark = pytest.mark.one_database
+
 STUDENT, LESSON = "24010001", "2026-09-02"  # J0001 (t.anat2, ОМ-24-01к): 45 on 02.09
 CELLS = "/api/v1/journals/J0001/cells"
 
