@@ -118,3 +118,22 @@ def sign_in(page, base: str, login: str, password: str = DEMO_PASSWORD, lang: st
     assert "/login" not in page.url, page.inner_text("main")
     with page.expect_navigation():
         page.locator(f"form.lang button[value={lang}]").click()
+
+
+# The two screens every story is checked at: a desktop and a phone (touch, mobile).
+SCREENS = [pytest.param((1366, 768, False), id="1366x768"), pytest.param((390, 844, True), id="390x844")]
+
+# The elements that stick out of a ``w`` px window in a box that does not scroll: what to fix.
+STICKING_OUT = """w => [...document.querySelectorAll('body *')].filter(e => {
+    if (e.getBoundingClientRect().right <= w) return false;
+    for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false;
+    return true;
+  }).slice(0, 5).map(e => `${e.tagName}.${e.className} ${(e.innerText || '').slice(0, 40)}`)"""
+
+
+def fits_sideways(page, width: int | None = None) -> None:
+    """The page does not scroll sideways in its window (wide tables scroll in their own box)."""
+    width = width or page.viewport_size["width"]
+    if page.evaluate("document.documentElement.scrollWidth") > width:
+        pytest.fail(f"{page.url} scrolls sideways at {width} px: {page.evaluate(STICKING_OUT, width)}")
+

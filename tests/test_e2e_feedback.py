@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 import pytest
-from browser import chromium, live_server, screen, sign_in  # noqa: F401  (fixtures)
+from browser import SCREENS, chromium, fits_sideways, live_server, screen, sign_in  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 from test_web_no_english import ROLES, foreign_words
 
@@ -26,7 +26,6 @@ from docservice.demo import DEMO_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 DESKTOP, PHONE = (1366, 768), (390, 844)
-SCREENS = [pytest.param((*DESKTOP, False), id="1366x768"), pytest.param((*PHONE, True), id="390x844")]
 
 # Each role as its home page names it.
 ROLE_NAMES = {
@@ -65,10 +64,6 @@ def shown(page, lang: str) -> list[str]:
 def not_in_language(app, pages: dict[str, list[str]], lang: str) -> dict[str, list[str]]:
     with app.app_context():
         return foreign_words(pages, lang)
-
-
-def fits_sideways(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
 def failed_requests(*pages) -> list[tuple[int, str]]:

@@ -22,12 +22,11 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from browser import chromium, live_server, screen, sign_in  # noqa: F401  (fixtures)
+from browser import SCREENS, chromium, fits_sideways, live_server, screen, sign_in  # noqa: F401  (fixtures)
 from test_e2e_stories import in_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
-SCREENS = [pytest.param((1366, 768, False), id="1366x768"), pytest.param((390, 844, True), id="390x844")]
 LANG = {1366: "kk", 390: "ru"}  # a Kazakh desktop, a Russian phone
 ATTENDANCE = re.compile(r"(\d+) / (\d+) · (\d+) %")
 # Set DOCSERVICE_SHOTS=/some/folder to keep the key pages' screenshots for a person to look at.
@@ -46,10 +45,6 @@ def signed_in(chromium, live_server, size: tuple, login: str, **password):
     with screen(chromium, width, height, phone=phone) as page:
         sign_in(page, live_server[0], login, lang=LANG[width], **password)
         yield page
-
-
-def fits_sideways(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], page.url
 
 
 def visit(page, path: str) -> None:

@@ -9,16 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import chromium, live_server, screen, sign_in  # noqa: F401  (fixtures)
+from browser import SCREENS, chromium, fits_sideways, live_server, screen, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 SAMPLE = Path(__file__).resolve().parent.parent / "docservice" / "samples" / "sample-dataset.json"
-SCREENS = [pytest.param((1366, 768, False), id="1366x768"), pytest.param((390, 844, True), id="390x844")]
-
-
-def fits_sideways(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
 def journals_behind(page) -> tuple[int, int]:

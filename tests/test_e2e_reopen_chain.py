@@ -22,13 +22,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from browser import DEMO_NOW, chromium, live_server, screen, sign_in  # noqa: F401  (fixtures)
+from browser import DEMO_NOW, SCREENS, chromium, fits_sideways, live_server, screen, sign_in  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 from test_e2e_stories import in_app, locked_journal_for_correction
 
 pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
-SCREENS = [pytest.param((1366, 768, False), id="1366x768"), pytest.param((390, 844, True), id="390x844")]
 STEP_DIR = os.environ.get("DOCSERVICE_STEP_SHOTS")
 REASON = "Экзаменационная оценка внесена с ошибкой при переносе из протокола"
 
@@ -69,18 +68,6 @@ def language(phone: bool) -> str:
 
 
 # The elements that stick out of the window, outside any box that scrolls them (a failure names them).
-STICKING_OUT = """w => [...document.querySelectorAll('body *')].filter(e => {
-    if (e.getBoundingClientRect().right <= w) return false;
-    for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false;
-    return true;
-  }).slice(0, 5).map(e => `${e.tagName}.${e.className} ${(e.innerText || '').slice(0, 40)}`)"""
-
-
-def fits_sideways(page, width: int) -> None:
-    if page.evaluate("document.documentElement.scrollWidth") > width:
-        pytest.fail(f"{page.url} scrolls sideways at {width} px: {page.evaluate(STICKING_OUT, width)}")
-
-
 def in_sight(page, locator, width: int, height: int) -> None:
     """Visible where the page opens, without scrolling either way."""
     box = locator.bounding_box()
